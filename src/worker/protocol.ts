@@ -1,0 +1,47 @@
+/**
+ * The one typed protocol between the page and the training worker. The UI imports only these
+ * types; the worker owns the implementation. Points stream incrementally, never whole histories.
+ */
+import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
+import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
+
+export type { Progress, RunState, TrainPoint, ValPoint };
+
+/** Page → worker. */
+export type Command =
+  | { type: 'loadDataset'; dataset: DatasetName }
+  /** A tarball the user picked in the page; parsed (gunzip, untar) in the worker. */
+  | { type: 'loadTarball'; file: File; dataset: DatasetName }
+  | { type: 'start'; runId: string; config: TrainConfig }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+/** Worker → page. */
+export type WorkerEvent =
+  | { type: 'ready' }
+  | {
+      type: 'backend';
+      backend: BackendName;
+      requested: BackendChoice;
+      /** Set when the requested or preferred backend could not be used, saying why. */
+      fallbackReason?: string;
+      /** e.g. the WebGPU adapter's vendor/architecture, for the status line. */
+      detail?: string;
+    }
+  | {
+      type: 'data';
+      dataset: DatasetName;
+      phase: 'loading' | 'ready' | 'missing' | 'error';
+      /** Images loaded so far and in all, for the progress bar. */
+      loaded: number;
+      total: number;
+      /** Where the bytes came from: the network, the browser cache, or a picked file. */
+      source?: 'network' | 'cache' | 'file';
+      message?: string;
+    }
+  | ({ type: 'progress'; runId: string } & Progress)
+  | { type: 'trainPoints'; runId: string; points: TrainPoint[] }
+  | { type: 'valPoint'; runId: string; point: ValPoint }
+  | { type: 'state'; runId: string; state: RunState; message?: string }
+  | { type: 'error'; message: string };
