@@ -4,13 +4,25 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public/data', 'test-results', 'playwright-report', 'bench-out'] },
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'public/data',
+      'test-results',
+      'playwright-report',
+      'bench-out',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -26,7 +38,10 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       // core is pure: no tfjs, no DOM-bound modules.
-      'no-restricted-imports': ['error', { patterns: ['@tensorflow/*', '**/engine/**', '**/ui/**', '**/worker/**', 'react*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@tensorflow/*', '**/engine/**', '**/ui/**', '**/worker/**', 'react*'] },
+      ],
     },
   },
 );

@@ -4,7 +4,14 @@
  * validation (the lesson of TF Playground's PROPS table, without its unchecked `+value`).
  */
 
-export const MODELS = ['resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'shallow3'] as const;
+export const MODELS = [
+  'resnet20',
+  'resnet32',
+  'resnet44',
+  'resnet56',
+  'resnet110',
+  'shallow3',
+] as const;
 export type ModelName = (typeof MODELS)[number];
 
 export const DATASETS = ['cifar10', 'cifar100'] as const;
@@ -61,9 +68,33 @@ export type Schema = { [K in keyof TrainConfig]: FieldFor<TrainConfig[K]> };
 export const SCHEMA: Schema = {
   model: { kind: 'enum', values: MODELS, default: 'resnet56', label: 'Model' },
   dataset: { kind: 'enum', values: DATASETS, default: 'cifar10', label: 'Dataset' },
-  trainSize: { kind: 'number', min: 16, max: 50_000, default: 50_000, integer: true, label: 'Training images', unit: 'images' },
-  valSize: { kind: 'number', min: 16, max: 10_000, default: 10_000, integer: true, label: 'Validation images', unit: 'images' },
-  batchSize: { kind: 'number', min: 2, max: 1024, default: 128, integer: true, label: 'Batch size', unit: 'images' },
+  trainSize: {
+    kind: 'number',
+    min: 16,
+    max: 50_000,
+    default: 50_000,
+    integer: true,
+    label: 'Training images',
+    unit: 'images',
+  },
+  valSize: {
+    kind: 'number',
+    min: 16,
+    max: 10_000,
+    default: 10_000,
+    integer: true,
+    label: 'Validation images',
+    unit: 'images',
+  },
+  batchSize: {
+    kind: 'number',
+    min: 2,
+    max: 1024,
+    default: 128,
+    integer: true,
+    label: 'Batch size',
+    unit: 'images',
+  },
   epochs: { kind: 'number', min: 1, max: 400, default: 20, integer: true, label: 'Epochs' },
   lrMin: { kind: 'number', min: 1e-5, max: 10, default: 0.08, log: true, label: 'LR min' },
   lrMax: { kind: 'number', min: 1e-5, max: 10, default: 0.8, log: true, label: 'LR max' },
@@ -137,8 +168,10 @@ function truncate(s: string): string {
 export function validateConfig(c: TrainConfig): { key: keyof TrainConfig; message: string }[] {
   const errors: { key: keyof TrainConfig; message: string }[] = [];
   if (c.lrMin > c.lrMax) errors.push({ key: 'lrMin', message: 'LR min must not exceed LR max' });
-  if (c.momMin > c.momMax) errors.push({ key: 'momMin', message: 'Momentum min must not exceed momentum max' });
-  if (c.batchSize > c.trainSize) errors.push({ key: 'batchSize', message: 'Batch size exceeds the training images' });
+  if (c.momMin > c.momMax)
+    errors.push({ key: 'momMin', message: 'Momentum min must not exceed momentum max' });
+  if (c.batchSize > c.trainSize)
+    errors.push({ key: 'batchSize', message: 'Batch size exceeds the training images' });
   return errors;
 }
 
@@ -157,7 +190,8 @@ export function parseConfigQuery(entries: Iterable<[string, string]>): {
   for (const key of CONFIG_KEYS) {
     const all = byKey.get(key) ?? [];
     if (all.length === 0) continue;
-    if (all.length > 1) notices.push({ key, message: `${key}: given ${all.length} times; using the last` });
+    if (all.length > 1)
+      notices.push({ key, message: `${key}: given ${all.length} times; using the last` });
     const { value, notice } = coerceField(key, all[all.length - 1] ?? '');
     config[key] = value;
     if (notice) notices.push({ key, message: notice });

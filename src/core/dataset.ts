@@ -50,7 +50,10 @@ export function manifestPath(dataset: DatasetName): string {
 }
 
 /** Per-channel mean and standard deviation of the CIFAR training sets (0–255 scale). */
-export const CHANNEL_STATS: Record<DatasetName, { mean: [number, number, number]; std: [number, number, number] }> = {
+export const CHANNEL_STATS: Record<
+  DatasetName,
+  { mean: [number, number, number]; std: [number, number, number] }
+> = {
   cifar10: { mean: [125.3, 123.0, 113.9], std: [63.0, 62.1, 66.7] },
   cifar100: { mean: [129.3, 124.1, 112.4], std: [68.2, 65.4, 70.4] },
 };

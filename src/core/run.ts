@@ -28,4 +28,5 @@ export interface Progress {
   etaSec: number | null;
 }
 
-export type RunState = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
+export type RunState =
+  'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';

@@ -1,0 +1,71 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** A configuration small enough for SwiftShader: Smith's shallow net on 256 real CIFAR images. */
+export const TINY = {
+  model: 'shallow3',
+  dataset: 'cifar10',
+  trainSize: '256',
+  valSize: '64',
+  batchSize: '16',
+  epochs: '2',
+  lrMin: '0.005',
+  lrMax: '0.05',
+  momMax: '0.95',
+  momMin: '0.85',
+  wd: '0.0005',
+  seed: '7',
+  backend: 'auto',
+} as const;
+
+export function query(values: Record<string, string>): string {
+  return '/?' + new URLSearchParams(values).toString();
+}
+
+/** Page object for the lab: names a user would use, test ids where no name fits. */
+export class Lab {
+  constructor(readonly page: Page) {}
+
+  get status() {
+    return this.page.getByTestId('status');
+  }
+  get backend() {
+    return this.page.getByTestId('backend');
+  }
+  get chart() {
+    return this.page.getByTestId('loss-chart');
+  }
+  button(name: 'Start' | 'Pause' | 'Resume' | 'Stop') {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+  number(key: string) {
+    return this.page.getByTestId(`control.${key}.number`);
+  }
+  async trainPoints(): Promise<number> {
+    return Number(await this.chart.getAttribute('data-train-points'));
+  }
+  async valPoints(): Promise<number> {
+    return Number(await this.chart.getAttribute('data-val-points'));
+  }
+}
+
+export const test = base.extend<{ lab: Lab }>({
+  lab: async ({ page }, use) => {
+    // The lab must never reach beyond its own origin (no CDN, no telemetry).
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      if (
+        !['localhost', '127.0.0.1'].includes(url.hostname) &&
+        !url.protocol.startsWith('blob') &&
+        !url.protocol.startsWith('data')
+      ) {
+        throw new Error(`unexpected request to ${req.url()}`);
+      }
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await use(new Lab(page));
+    expect(errors, 'uncaught page errors').toEqual([]);
+  },
+});
+
+export { expect };

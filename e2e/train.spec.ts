@@ -1,0 +1,35 @@
+import { TINY, expect, query, test } from './fixtures';
+
+test('trains on WebGPU with live points; pause, resume and stop work', async ({ lab, page }) => {
+  await page.goto(query(TINY));
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  await lab.button('Start').click();
+
+  await expect(lab.backend).toContainText('webgpu', { timeout: 120_000 });
+  await expect.poll(() => lab.trainPoints(), { timeout: 180_000 }).toBeGreaterThan(2);
+  await expect(lab.status).toContainText(/step/i);
+
+  await lab.button('Pause').click();
+  await expect(lab.status).toContainText(/paused/i);
+  // Points already read back may still land; after that the count must hold still.
+  await page.waitForTimeout(1_500);
+  const held = await lab.trainPoints();
+  await page.waitForTimeout(3_000);
+  expect(await lab.trainPoints()).toBe(held);
+
+  await lab.button('Resume').click();
+  await expect.poll(() => lab.trainPoints(), { timeout: 120_000 }).toBeGreaterThan(held);
+
+  await lab.button('Stop').click();
+  await expect(lab.status).toContainText(/stopped|done/i, { timeout: 120_000 });
+  await expect(lab.button('Start')).toBeEnabled();
+});
+
+test('a full tiny run evaluates on the validation set', async ({ lab, page }) => {
+  await page.goto(query({ ...TINY, epochs: '1', trainSize: '128' }));
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  await lab.button('Start').click();
+  await expect(lab.status).toContainText(/done/i, { timeout: 240_000 });
+  expect(await lab.valPoints()).toBeGreaterThanOrEqual(1);
+  expect(await lab.trainPoints()).toBe(8);
+});

@@ -1,0 +1,193 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker: a thin shell that turns protocol commands into engine calls and engine
+ * events into protocol messages. All tfjs and pixel work happens here, off the main thread.
+ */
+import type { BackendChoice, DatasetName } from '../core/config';
+import { readbackInterval } from '../core/readback';
+import { selectBackend } from '../engine/backend';
+import { openDataset } from '../engine/data/loader';
+import { datasetFromTarball } from '../engine/data/tarball';
+import type { LoadedDataset } from '../engine/data/types';
+import { runTraining, type EngineEvent } from '../engine/run';
+import type { Command, WorkerEvent } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+function post(event: WorkerEvent): void {
+  self.postMessage(event);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Datasets by name; a picked tarball replaces the served shards for that dataset. */
+const datasets = new Map<DatasetName, Promise<LoadedDataset>>();
+let backendChoice: BackendChoice | null = null;
+
+/** Pause/stop state of the one active run, read by the engine between steps. */
+class RunControl {
+  private paused = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+  async checkpoint(): Promise<boolean> {
+    while (this.paused && !this.stopped) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return !this.stopped;
+  }
+}
+
+let active: { runId: string; control: RunControl } | null = null;
+
+function reportData(dataset: DatasetName, promise: Promise<LoadedDataset>): void {
+  promise.then(
+    (d) => {
+      const total = d.train.total + d.test.total;
+      post({
+        type: 'data',
+        dataset,
+        phase: 'ready',
+        loaded: d.train.available + d.test.available,
+        total,
+      });
+    },
+    (err: unknown) => {
+      datasets.delete(dataset);
+      const message = messageOf(err);
+      const missing = /404|not found|manifest|npm run data/i.test(message);
+      post({
+        type: 'data',
+        dataset,
+        phase: missing ? 'missing' : 'error',
+        loaded: 0,
+        total: 0,
+        message,
+      });
+    },
+  );
+}
+
+function loadServed(dataset: DatasetName): Promise<LoadedDataset> {
+  const existing = datasets.get(dataset);
+  if (existing) return existing;
+  const base = new URL('/', self.location.href).href;
+  const promise = openDataset(dataset, base, (p) =>
+    post({
+      type: 'data',
+      dataset,
+      phase: 'loading',
+      loaded: p.loaded,
+      total: p.total,
+      source: p.source,
+    }),
+  ).then(async (d) => {
+    // The first training shard and the first validation shard make a small run start at once;
+    // the rest stream in on demand while training runs.
+    await d.test.ensure(Math.min(d.test.total, 1));
+    await d.train.ensure(Math.min(d.train.total, 1));
+    return d;
+  });
+  datasets.set(dataset, promise);
+  reportData(dataset, promise);
+  return promise;
+}
+
+function loadPicked(file: File, dataset: DatasetName): void {
+  post({ type: 'data', dataset, phase: 'loading', loaded: 0, total: 0, source: 'file' });
+  const promise = datasetFromTarball(file, dataset);
+  datasets.set(dataset, promise);
+  reportData(dataset, promise);
+}
+
+async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): Promise<void> {
+  const { config } = cmd;
+  const control = new RunControl();
+  active = { runId, control };
+  const emit = (e: EngineEvent): void => post({ ...e, runId } as WorkerEvent);
+  post({ type: 'state', runId, state: 'starting' });
+  try {
+    if (backendChoice !== config.backend) {
+      const chosen = await selectBackend(config.backend);
+      backendChoice = config.backend;
+      post({ type: 'backend', requested: config.backend, ...chosen });
+    }
+    const data = await loadServed(config.dataset);
+    await data.test.ensure(Math.min(config.valSize, data.test.total));
+    post({ type: 'state', runId, state: control.isPaused ? 'paused' : 'running' });
+    const trainImages = Math.min(config.trainSize, data.train.total);
+    const totalSteps = Math.floor(trainImages / config.batchSize) * config.epochs;
+    const outcome = await runTraining(
+      config,
+      data,
+      { emit, checkpoint: () => control.checkpoint() },
+      { readbackEvery: readbackInterval(totalSteps) },
+    );
+    // 'diverged' is announced by the engine with its step and LR.
+    if (outcome !== 'diverged') post({ type: 'state', runId, state: outcome });
+  } catch (err) {
+    post({ type: 'state', runId, state: 'failed', message: messageOf(err) });
+  } finally {
+    if (active?.runId === runId) active = null;
+  }
+}
+
+self.addEventListener('message', (ev: MessageEvent<Command>) => {
+  const cmd = ev.data;
+  switch (cmd.type) {
+    case 'loadDataset':
+      loadServed(cmd.dataset);
+      break;
+    case 'loadTarball':
+      loadPicked(cmd.file, cmd.dataset);
+      break;
+    case 'start':
+      if (active) {
+        post({
+          type: 'error',
+          message: 'A run is already active: stop it before starting another.',
+        });
+        break;
+      }
+      void start(cmd.runId, cmd);
+      break;
+    case 'pause':
+      if (active) {
+        active.control.pause();
+        post({ type: 'state', runId: active.runId, state: 'paused' });
+      }
+      break;
+    case 'resume':
+      if (active) {
+        active.control.resume();
+        post({ type: 'state', runId: active.runId, state: 'running' });
+      }
+      break;
+    case 'stop':
+      active?.control.stop();
+      break;
+  }
+});
+
+self.addEventListener('unhandledrejection', (ev) => {
+  post({ type: 'error', message: `Worker error: ${messageOf(ev.reason)}` });
+});
+
+post({ type: 'ready' });
