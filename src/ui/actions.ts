@@ -1,0 +1,37 @@
+/** What the buttons do: store changes paired with the worker commands they imply. */
+import type { DatasetName } from '../core/config';
+import { labStore } from './store';
+import { send } from './worker-client';
+
+function newRunId(): string {
+  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function startRun(): void {
+  const s = labStore.getState();
+  const runId = newRunId();
+  s.setWorkerError(null);
+  s.beginRun(runId, s.config);
+  send({ type: 'start', runId, config: s.config });
+}
+
+export function togglePause(): void {
+  const run = labStore.getState().run;
+  send({ type: run?.state === 'paused' ? 'resume' : 'pause' });
+}
+
+export function stopRun(): void {
+  labStore.getState().requestStop();
+  send({ type: 'stop' });
+}
+
+export function loadDataset(dataset: DatasetName): void {
+  send({ type: 'loadDataset', dataset });
+}
+
+export function loadTarball(file: File, dataset: DatasetName): void {
+  send({ type: 'loadTarball', file, dataset });
+}

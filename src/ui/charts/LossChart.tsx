@@ -1,0 +1,119 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LabState } from '../store';
+import { useLabPerFrame } from '../store/frame';
+import { useLab } from '../store/hooks';
+import { lossAxisTop, MAX_DRAWN, minMaxBuckets, niceTicks, trainRows, valRows } from './series';
+
+const selectTrain = (s: LabState) => s.trainPoints;
+const selectVal = (s: LabState) => s.valPoints;
+const selectTotalSteps = (s: LabState) => s.run?.progress?.totalSteps ?? 0;
+
+const COLORS = { raw: '#9db8dd', smooth: '#1d4ed8', val: '#c2410c' };
+
+/**
+ * Training loss (raw and smoothed) and validation loss against iteration, drawn live. The frame
+ * reports the stored point counts at once (tests and the status line agree); the plot inside
+ * redraws at most once per animation frame.
+ */
+export function LossChart() {
+  const trainCount = useLab((s) => s.trainPoints.length);
+  const valCount = useLab((s) => s.valPoints.length);
+  return (
+    <div
+      className="chart"
+      data-testid="loss-chart"
+      data-train-points={trainCount}
+      data-val-points={valCount}
+      role="figure"
+      aria-label="Loss against iteration"
+    >
+      <LossPlot />
+      {trainCount === 0 && valCount === 0 && (
+        <p className="chart__empty">
+          Press Start to train. The training loss is drawn here as it is measured, and the
+          validation loss after each evaluation.
+        </p>
+      )}
+    </div>
+  );
+}
+
+const LossPlot = memo(function LossPlot() {
+  const train = useLabPerFrame(selectTrain);
+  const val = useLabPerFrame(selectVal);
+  const totalSteps = useLabPerFrame(selectTotalSteps);
+
+  const rows = useMemo(() => trainRows(train), [train]);
+  const drawn = useMemo(() => minMaxBuckets(rows, MAX_DRAWN, (r) => r.loss), [rows]);
+  const valData = useMemo(() => valRows(val), [val]);
+  const yTop = lossAxisTop(rows, valData);
+  const lastStep = Math.max(rows.at(-1)?.step ?? 0, valData.at(-1)?.step ?? 0);
+  const xMax = Math.max(totalSteps, lastStep, 1);
+
+  return (
+    <LineChart
+      responsive
+      style={{ width: '100%', height: '100%' }}
+      margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
+    >
+      <CartesianGrid stroke="#e3e7ee" />
+      <XAxis
+        type="number"
+        dataKey="step"
+        domain={[0, xMax]}
+        ticks={niceTicks(xMax)}
+        allowDecimals={false}
+        tick={{ fontSize: 12 }}
+        label={{ value: 'Iteration', position: 'insideBottom', offset: -16 }}
+      />
+      <YAxis
+        type="number"
+        domain={[0, yTop]}
+        allowDataOverflow
+        ticks={niceTicks(yTop)}
+        tick={{ fontSize: 12 }}
+        width={56}
+        label={{
+          value: 'Loss (cross-entropy)',
+          angle: -90,
+          position: 'insideLeft',
+          offset: 4,
+          style: { textAnchor: 'middle' },
+        }}
+      />
+      <Tooltip
+        formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : v)}
+        labelFormatter={(l) => `Iteration ${l}`}
+      />
+      <Legend verticalAlign="top" />
+      <Line
+        data={drawn}
+        dataKey="loss"
+        name="Train loss (raw)"
+        stroke={COLORS.raw}
+        strokeWidth={1}
+        dot={false}
+        isAnimationActive={false}
+      />
+      <Line
+        data={drawn}
+        dataKey="smooth"
+        name="Train loss (smoothed)"
+        stroke={COLORS.smooth}
+        strokeWidth={2.5}
+        dot={false}
+        isAnimationActive={false}
+      />
+      <Line
+        data={valData}
+        dataKey="loss"
+        name="Validation loss"
+        stroke={COLORS.val}
+        strokeWidth={2}
+        dot={{ r: 3.5, fill: COLORS.val }}
+        isAnimationActive={false}
+      />
+    </LineChart>
+  );
+});

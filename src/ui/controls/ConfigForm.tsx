@@ -1,0 +1,50 @@
+import { useMemo } from 'react';
+import { validateConfig, type TrainConfig } from '../../core/config';
+import { isActive } from '../store';
+import { useLab } from '../store/hooks';
+import { NumberControl } from './NumberControl';
+import { SelectControl } from './SelectControl';
+
+/** All settings, grouped as a user thinks of them; locked while a run is active. */
+export function ConfigForm() {
+  const config = useLab((s) => s.config);
+  const disabled = useLab((s) => isActive(s.run));
+  const errors = useMemo(() => crossErrors(config), [config]);
+  const num = (name: Parameters<typeof NumberControl>[0]['name'], slider = true) => (
+    <NumberControl name={name} disabled={disabled} crossError={errors[name]} slider={slider} />
+  );
+
+  return (
+    <form className="config" onSubmit={(e) => e.preventDefault()} aria-label="Training settings">
+      {disabled && <p className="config__locked">Settings are locked while a run is active.</p>}
+      <fieldset disabled={disabled}>
+        <legend>Network and data</legend>
+        <SelectControl name="model" disabled={disabled} />
+        <SelectControl name="dataset" disabled={disabled} />
+        {num('trainSize')}
+        {num('valSize')}
+      </fieldset>
+      <fieldset disabled={disabled}>
+        <legend>1cycle schedule</legend>
+        {num('epochs')}
+        {num('batchSize')}
+        {num('lrMin')}
+        {num('lrMax')}
+        {num('momMax')}
+        {num('momMin')}
+        {num('wd')}
+      </fieldset>
+      <fieldset disabled={disabled}>
+        <legend>Reproducibility and hardware</legend>
+        {num('seed', false)}
+        <SelectControl name="backend" disabled={disabled} />
+      </fieldset>
+    </form>
+  );
+}
+
+function crossErrors(config: TrainConfig): Partial<Record<keyof TrainConfig, string>> {
+  const out: Partial<Record<keyof TrainConfig, string>> = {};
+  for (const e of validateConfig(config)) out[e.key] = e.message;
+  return out;
+}

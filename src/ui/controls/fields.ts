@@ -1,0 +1,32 @@
+/** Which config keys get which control; labels and ranges come from SCHEMA. */
+import { SCHEMA, type TrainConfig } from '../../core/config';
+
+type NumberKeys<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
+type StringKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
+
+export type NumericKey = NumberKeys<TrainConfig>;
+export type EnumKey = StringKeys<TrainConfig>;
+
+/** Friendlier option text; the option values stay the schema's. */
+export const OPTION_TEXT: Record<string, string> = {
+  resnet20: 'ResNet-20',
+  resnet32: 'ResNet-32',
+  resnet44: 'ResNet-44',
+  resnet56: 'ResNet-56',
+  resnet110: 'ResNet-110',
+  shallow3: 'Shallow 3-layer net (Smith)',
+  cifar10: 'CIFAR-10',
+  cifar100: 'CIFAR-100',
+  auto: 'Auto (WebGPU, then WebGL, then CPU)',
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  cpu: 'CPU',
+};
+
+export function datasetName(dataset: string): string {
+  return OPTION_TEXT[dataset] ?? dataset;
+}
+
+export function numberField(key: NumericKey) {
+  return SCHEMA[key];
+}

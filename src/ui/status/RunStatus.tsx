@@ -1,0 +1,70 @@
+import type { RunState } from '../../core/run';
+import { formatCount, formatDuration, formatRate } from '../format';
+import { isActive } from '../store';
+import { useLab } from '../store/hooks';
+
+const STATE_TEXT: Record<RunState, string> = {
+  starting: 'starting…',
+  running: 'running',
+  paused: 'paused',
+  stopped: 'stopped',
+  done: 'done',
+  diverged: 'diverged',
+  failed: 'failed',
+};
+
+/** Epoch, step, speed, ETA and state of the current (or last) run. */
+export function RunStatus() {
+  const run = useLab((s) => s.run);
+  if (!run) return <p className="run-line run-line--idle">No run yet: press Start to train.</p>;
+  const p = run.progress;
+  const epochs = p?.epochs ?? run.config.epochs;
+  const stopping = run.stopRequested && isActive(run);
+  const stateText = stopping ? 'stopping…' : STATE_TEXT[run.state];
+  const bad = run.state === 'diverged' || run.state === 'failed';
+
+  return (
+    <div className="run-line">
+      <dl className="stats">
+        <div>
+          <dt>State</dt>
+          <dd>
+            <span role="status" className={`state state--${run.state}`}>
+              {stateText}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Epoch</dt>
+          <dd>
+            {p ? currentEpoch(p.step, p.totalSteps, epochs) : '—'} / {epochs}
+          </dd>
+        </div>
+        <div>
+          <dt>Step</dt>
+          <dd>{p ? `${formatCount(p.step)} / ${formatCount(p.totalSteps)}` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Images/s</dt>
+          <dd>{p ? formatRate(p.imagesPerSec) : '—'}</dd>
+        </div>
+        <div>
+          <dt>ETA</dt>
+          <dd>{isActive(run) && p ? formatDuration(p.etaSec) : '—'}</dd>
+        </div>
+      </dl>
+      {bad && run.message && (
+        <p className="run-line__message" role="alert">
+          {STATE_TEXT[run.state]}: {run.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** 1-based epoch from the step count, whatever convention the progress event's epoch uses. */
+export function currentEpoch(step: number, totalSteps: number, epochs: number): number {
+  if (totalSteps <= 0 || epochs <= 0) return 1;
+  const perEpoch = totalSteps / epochs;
+  return Math.min(epochs, Math.max(1, Math.ceil(step / perEpoch)));
+}

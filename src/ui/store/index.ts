@@ -1,0 +1,57 @@
+/** The lab's store: slices bound into one vanilla store (usable in Node tests without React). */
+import { createStore } from 'zustand/vanilla';
+import type { WorkerEvent } from '../../worker/protocol';
+import { createConfigSlice } from './config-slice';
+import { createDataSlice } from './data-slice';
+import { createRunSlice } from './run-slice';
+import type { LabState } from './types';
+
+export type { LabState } from './types';
+export { isActive, type RunInfo } from './run-slice';
+export type { BackendStatus, DataStatus } from './data-slice';
+
+export const labStore = createStore<LabState>()((...a) => ({
+  ...createConfigSlice(...a),
+  ...createDataSlice(...a),
+  ...createRunSlice(...a),
+}));
+
+/** Back to the first state, for tests. */
+export function resetStore(): void {
+  labStore.setState(labStore.getInitialState(), true);
+}
+
+/** Routes one worker event to the slice that owns it. */
+export function applyWorkerEvent(e: WorkerEvent): void {
+  const s = labStore.getState();
+  switch (e.type) {
+    case 'ready':
+      s.setWorkerReady(true);
+      break;
+    case 'backend': {
+      const { type: _t, ...backend } = e;
+      s.onBackend(backend);
+      break;
+    }
+    case 'data':
+      s.onData(e);
+      break;
+    case 'progress': {
+      const { type: _t, runId, ...progress } = e;
+      s.setProgress(runId, progress);
+      break;
+    }
+    case 'trainPoints':
+      s.appendTrainPoints(e.runId, e.points);
+      break;
+    case 'valPoint':
+      s.appendValPoint(e.runId, e.point);
+      break;
+    case 'state':
+      s.setRunState(e.runId, e.state, e.message);
+      break;
+    case 'error':
+      s.setWorkerError(e.message);
+      break;
+  }
+}
