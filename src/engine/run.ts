@@ -1,0 +1,187 @@
+/**
+ * The training loop: seeded data order, CPU batch assembly, one GPU step per batch with the
+ * 1cycle LR/momentum, losses read back every k steps (never every step), validation each epoch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../core/config';
+import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
+import { oneCycle } from '../core/schedule';
+import { BatchAssembler } from './batch';
+import type { LoadedDataset } from './data/types';
+import { evaluate } from './evaluate';
+import { buildModel, type ModelId } from './models';
+import { epochOrder } from './order';
+import { createTrainStep } from './train-step';
+
+export type EngineEvent =
+  | { type: 'trainPoints'; points: TrainPoint[] }
+  | { type: 'valPoint'; point: ValPoint }
+  | ({ type: 'progress' } & Progress)
+  | { type: 'state'; state: RunState; message?: string };
+
+export interface RunHooks {
+  emit(e: EngineEvent): void;
+  /** Resolves true to continue (waits while paused), false to stop. */
+  checkpoint(): Promise<boolean>;
+}
+
+export interface RunOptions {
+  modelOverride?: ModelId;
+  /** Steps between loss readbacks (default 20). */
+  readbackEvery?: number;
+  /** Validation passes per epoch (default 1, at the end of each epoch). */
+  evalsPerEpoch?: number;
+}
+
+interface Pending {
+  step: number;
+  loss: tf.Scalar;
+  lr: number;
+  momentum: number;
+}
+
+export async function runTraining(
+  config: TrainConfig,
+  data: LoadedDataset,
+  hooks: RunHooks,
+  opts: RunOptions = {},
+): Promise<'done' | 'stopped' | 'diverged'> {
+  const numClasses = data.manifest.classes.length;
+  const n = Math.min(config.trainSize, data.train.total);
+  const batchSize = config.batchSize;
+  const stepsPerEpoch = Math.floor(n / batchSize);
+  if (stepsPerEpoch < 1)
+    throw new Error(`Batch size ${batchSize} exceeds the ${n} training images`);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const valSize = Math.min(config.valSize, data.test.total);
+  const readbackEvery = Math.max(1, opts.readbackEvery ?? 20);
+  const evalsPerEpoch = Math.max(1, Math.min(stepsPerEpoch, opts.evalsPerEpoch ?? 1));
+  const evalSteps = new Set<number>();
+  for (let e = 0; e < config.epochs; e++) {
+    for (let j = 1; j <= evalsPerEpoch; j++) {
+      evalSteps.add(e * stepsPerEpoch + Math.round((j * stepsPerEpoch) / evalsPerEpoch));
+    }
+  }
+  const schedule = {
+    totalSteps,
+    lrMin: config.lrMin,
+    lrMax: config.lrMax,
+    momMax: config.momMax,
+    momMin: config.momMin,
+  };
+
+  const model = buildModel(opts.modelOverride ?? config.model, numClasses, config.seed);
+  const trainer = createTrainStep(model, {
+    weightDecay: config.wd,
+    numClasses,
+    dataset: config.dataset,
+    seed: config.seed + 1,
+  });
+  const assembler = new BatchAssembler(batchSize);
+  let pending: Pending[] = [];
+  let windowStart = performance.now();
+  let windowSteps = 0;
+  let rate = 0;
+
+  /** Reads the pending losses in one transfer; returns the first non-finite one, if any. */
+  async function flush(): Promise<{ at: Pending; loss: number } | null> {
+    if (pending.length === 0) return null;
+    const batch = pending;
+    pending = [];
+    const stacked = tf.stack(batch.map((p) => p.loss));
+    const values = await stacked.data();
+    tf.dispose([stacked, ...batch.map((p) => p.loss)]);
+    const points: TrainPoint[] = [];
+    let bad: { at: Pending; loss: number } | null = null;
+    for (const [i, p] of batch.entries()) {
+      const loss = values[i]!;
+      if (!Number.isFinite(loss)) {
+        bad = { at: p, loss };
+        break;
+      }
+      points.push({ step: p.step, loss, lr: p.lr, momentum: p.momentum });
+    }
+    if (points.length) hooks.emit({ type: 'trainPoints', points });
+    return bad;
+  }
+
+  function emitProgress(step: number): void {
+    const now = performance.now();
+    if (windowSteps > 0 && now > windowStart) {
+      rate = (windowSteps * batchSize * 1000) / (now - windowStart);
+    }
+    windowStart = now;
+    windowSteps = 0;
+    hooks.emit({
+      type: 'progress',
+      epoch: Math.min(config.epochs, Math.floor(step / stepsPerEpoch) + 1),
+      epochs: config.epochs,
+      step,
+      totalSteps,
+      imagesPerSec: rate,
+      etaSec: rate > 0 ? ((totalSteps - step) * batchSize) / rate : null,
+    });
+  }
+
+  try {
+    let step = 0;
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const order = epochOrder(epoch, n, config.seed);
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        if (!(await hooks.checkpoint())) {
+          await flush();
+          return 'stopped';
+        }
+        const indices = order.subarray(s * batchSize, (s + 1) * batchSize);
+        let maxIndex = 0;
+        for (const i of indices) maxIndex = Math.max(maxIndex, i);
+        if (maxIndex >= data.train.available) {
+          await data.train.ensure(maxIndex + 1);
+          // Loading took wall time that is not training throughput.
+          windowStart = performance.now();
+          windowSteps = 0;
+        }
+        const { lr, momentum } = oneCycle(step, schedule);
+        const { x, y } = assembler.assemble(data.train, indices);
+        const loss = trainer.step(x, y, lr, momentum);
+        tf.dispose([x, y]);
+        step++;
+        windowSteps++;
+        pending.push({ step, loss, lr, momentum });
+
+        const isEval = evalSteps.has(step);
+        if (pending.length >= readbackEvery || isEval || step === totalSteps) {
+          const bad = await flush();
+          if (bad) {
+            hooks.emit({
+              type: 'state',
+              state: 'diverged',
+              message: `Loss became ${bad.loss} at step ${bad.at.step} (LR ${bad.at.lr.toPrecision(3)})`,
+            });
+            return 'diverged';
+          }
+          emitProgress(step);
+        }
+        if (isEval) {
+          const result = await evaluate(model, data.test, valSize, {
+            batchSize,
+            numClasses,
+            dataset: config.dataset,
+          });
+          hooks.emit({
+            type: 'valPoint',
+            point: { step, epoch: step / stepsPerEpoch, ...result },
+          });
+          // Evaluation time is not training throughput.
+          windowStart = performance.now();
+          windowSteps = 0;
+        }
+      }
+    }
+    return 'done';
+  } finally {
+    tf.dispose(pending.map((p) => p.loss));
+    trainer.dispose();
+    model.dispose();
+  }
+}
