@@ -11,8 +11,7 @@ test('trains on WebGPU with live points; pause, resume and stop work', async ({ 
 
   await lab.button('Pause').click();
   await expect(lab.status).toContainText(/paused/i);
-  // Points already read back may still land; after that the count must hold still.
-  await page.waitForTimeout(1_500);
+  // The page says paused only once the worker waits: from then on nothing may arrive.
   const held = await lab.trainPoints();
   await page.waitForTimeout(3_000);
   expect(await lab.trainPoints()).toBe(held);

@@ -70,6 +70,32 @@ describe('runTraining', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('on a pause, every step already computed reaches the page before it waits', async () => {
+    const events: EngineEvent[] = [];
+    let calls = 0;
+    let seenAtPause = -1;
+    const outcome = await runTraining(
+      config({}),
+      data,
+      {
+        emit: (e) => events.push(e),
+        // The checkpoint runs before each step: three steps run, then the pause lands.
+        pauseRequested: () => calls >= 3,
+        checkpoint: async () => {
+          if (calls < 3) {
+            calls++;
+            return true;
+          }
+          seenAtPause = events.flatMap((e) => (e.type === 'trainPoints' ? e.points : [])).length;
+          return false;
+        },
+      },
+      { modelOverride: 'resnet8', readbackEvery: 20 },
+    );
+    expect(outcome).toBe('stopped');
+    expect(seenAtPause).toBe(3);
+  });
+
   it('stops when checkpoint returns false and reports the steps done', async () => {
     const events: EngineEvent[] = [];
     let calls = 0;

@@ -23,6 +23,8 @@ export interface RunHooks {
   emit(e: EngineEvent): void;
   /** Resolves true to continue (waits while paused), false to stop. */
   checkpoint(): Promise<boolean>;
+  /** True once a pause is asked for: the loop drains its pending losses before it waits. */
+  pauseRequested?(): boolean;
 }
 
 export interface RunOptions {
@@ -105,6 +107,15 @@ export async function runTraining(
     return bad;
   }
 
+  function diverged(bad: { at: Pending; loss: number }): 'diverged' {
+    hooks.emit({
+      type: 'state',
+      state: 'diverged',
+      message: `Loss became ${bad.loss} at step ${bad.at.step} (LR ${bad.at.lr.toPrecision(3)})`,
+    });
+    return 'diverged';
+  }
+
   function emitProgress(step: number): void {
     const now = performance.now();
     if (windowSteps > 0 && now > windowStart) {
@@ -128,6 +139,12 @@ export async function runTraining(
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const order = epochOrder(epoch, n, config.seed);
       for (let s = 0; s < stepsPerEpoch; s++) {
+        if (hooks.pauseRequested?.() && pending.length > 0) {
+          // Everything computed before the pause reaches the chart before the page says paused.
+          const bad = await flush();
+          if (bad) return diverged(bad);
+          emitProgress(step);
+        }
         if (!(await hooks.checkpoint())) {
           await flush();
           return 'stopped';
@@ -152,14 +169,7 @@ export async function runTraining(
         const isEval = evalSteps.has(step);
         if (pending.length >= readbackEvery || isEval || step === totalSteps) {
           const bad = await flush();
-          if (bad) {
-            hooks.emit({
-              type: 'state',
-              state: 'diverged',
-              message: `Loss became ${bad.loss} at step ${bad.at.step} (LR ${bad.at.lr.toPrecision(3)})`,
-            });
-            return 'diverged';
-          }
+          if (bad) return diverged(bad);
           emitProgress(step);
         }
         if (isEval) {

@@ -26,11 +26,16 @@ function messageOf(err: unknown): string {
 const datasets = new Map<DatasetName, Promise<LoadedDataset>>();
 let backendChoice: BackendChoice | null = null;
 
-/** Pause/stop state of the one active run, read by the engine between steps. */
+/**
+ * Pause/stop state of the one active run, read by the engine between steps. The page hears
+ * 'paused' only once the engine really waits, so no point arrives after it.
+ */
 class RunControl {
   private paused = false;
   private stopped = false;
   private wake: (() => void) | null = null;
+
+  constructor(private readonly onWait: (waiting: boolean) => void) {}
 
   pause(): void {
     this.paused = true;
@@ -47,10 +52,13 @@ class RunControl {
     return this.paused;
   }
   async checkpoint(): Promise<boolean> {
+    if (!this.paused || this.stopped) return !this.stopped;
+    this.onWait(true);
     while (this.paused && !this.stopped) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
+    if (!this.stopped) this.onWait(false);
     return !this.stopped;
   }
 }
@@ -119,7 +127,9 @@ function loadPicked(file: File, dataset: DatasetName): void {
 
 async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): Promise<void> {
   const { config } = cmd;
-  const control = new RunControl();
+  const control = new RunControl((waiting) =>
+    post({ type: 'state', runId, state: waiting ? 'paused' : 'running' }),
+  );
   active = { runId, control };
   const emit = (e: EngineEvent): void => post({ ...e, runId } as WorkerEvent);
   post({ type: 'state', runId, state: 'starting' });
@@ -131,13 +141,17 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
     }
     const data = await loadServed(config.dataset);
     await data.test.ensure(Math.min(config.valSize, data.test.total));
-    post({ type: 'state', runId, state: control.isPaused ? 'paused' : 'running' });
+    post({ type: 'state', runId, state: 'running' });
     const trainImages = Math.min(config.trainSize, data.train.total);
     const totalSteps = Math.floor(trainImages / config.batchSize) * config.epochs;
     const outcome = await runTraining(
       config,
       data,
-      { emit, checkpoint: () => control.checkpoint() },
+      {
+        emit,
+        checkpoint: () => control.checkpoint(),
+        pauseRequested: () => control.isPaused,
+      },
       { readbackEvery: readbackInterval(totalSteps) },
     );
     // 'diverged' is announced by the engine with its step and LR.
@@ -169,16 +183,10 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
       void start(cmd.runId, cmd);
       break;
     case 'pause':
-      if (active) {
-        active.control.pause();
-        post({ type: 'state', runId: active.runId, state: 'paused' });
-      }
+      active?.control.pause();
       break;
     case 'resume':
-      if (active) {
-        active.control.resume();
-        post({ type: 'state', runId: active.runId, state: 'running' });
-      }
+      active?.control.resume();
       break;
     case 'stop':
       active?.control.stop();
