@@ -5,7 +5,7 @@
  */
 import type { BackendChoice, DatasetName } from '../core/config';
 import { readbackInterval } from '../core/readback';
-import { selectBackend } from '../engine/backend';
+import { onDeviceLost, selectBackend } from '../engine/backend';
 import { openDataset } from '../engine/data/loader';
 import { datasetFromTarball } from '../engine/data/tarball';
 import type { LoadedDataset } from '../engine/data/types';
@@ -191,6 +191,23 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
     case 'stop':
       active?.control.stop();
       break;
+  }
+});
+
+// tfjs does not handle a lost WebGPU device: stop the run with a message, and choose the backend
+// afresh on the next Start. (Resuming from a checkpoint on the next backend is a later step.)
+onDeviceLost((info) => {
+  backendChoice = null;
+  if (active) {
+    post({
+      type: 'state',
+      runId: active.runId,
+      state: 'failed',
+      message: `The GPU device was lost (${info.reason || 'unknown'}: ${info.message}). Start again to continue on a fresh device.`,
+    });
+    active.control.stop();
+  } else {
+    post({ type: 'error', message: `The GPU device was lost: ${info.message}` });
   }
 });
 
