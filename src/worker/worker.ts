@@ -63,7 +63,7 @@ class RunControl {
   }
 }
 
-let active: { runId: string; control: RunControl } | null = null;
+let active: { runId: string; control: RunControl; deviceLost?: boolean } | null = null;
 
 function reportData(dataset: DatasetName, promise: Promise<LoadedDataset>): void {
   promise.then(
@@ -130,7 +130,8 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
   const control = new RunControl((waiting) =>
     post({ type: 'state', runId, state: waiting ? 'paused' : 'running' }),
   );
-  active = { runId, control };
+  const run: NonNullable<typeof active> = { runId, control };
+  active = run;
   const emit = (e: EngineEvent): void => post({ ...e, runId } as WorkerEvent);
   post({ type: 'state', runId, state: 'starting' });
   try {
@@ -154,10 +155,10 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
       },
       { readbackEvery: readbackInterval(totalSteps) },
     );
-    // 'diverged' is announced by the engine with its step and LR.
-    if (outcome !== 'diverged') post({ type: 'state', runId, state: outcome });
+    // 'diverged' is announced by the engine with its step and LR; a lost device by its handler.
+    if (outcome !== 'diverged' && !run.deviceLost) post({ type: 'state', runId, state: outcome });
   } catch (err) {
-    post({ type: 'state', runId, state: 'failed', message: messageOf(err) });
+    if (!run.deviceLost) post({ type: 'state', runId, state: 'failed', message: messageOf(err) });
   } finally {
     if (active?.runId === runId) active = null;
   }
@@ -199,6 +200,7 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
 onDeviceLost((info) => {
   backendChoice = null;
   if (active) {
+    active.deviceLost = true;
     post({
       type: 'state',
       runId: active.runId,
