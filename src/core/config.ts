@@ -3,6 +3,7 @@
  * Every key is declared once with its type, range and default, so a new key cannot skip
  * validation (the lesson of TF Playground's PROPS table, without its unchecked `+value`).
  */
+import { RANGE_MODES, type RangeMode } from './range-test';
 
 export const MODELS = [
   'resnet20',
@@ -21,6 +22,31 @@ export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
+/** The lab's instruments, one per page mode (URL key `mode`). */
+export const LAB_MODES = ['train', 'range', 'sweep', 'demo', 'recipe'] as const;
+export type LabMode = (typeof LAB_MODES)[number];
+
+export const AUGMENT_CHOICES = ['on', 'off'] as const;
+export type AugmentChoice = (typeof AUGMENT_CHOICES)[number];
+
+/** Learning-rate schedules; see src/core/schedules for each one's formula. */
+export const SCHEDULES = [
+  'onecycle',
+  'onecycle-cos',
+  'clr-triangular',
+  'clr-triangular2',
+  'clr-exp-range',
+  'multistep',
+  'constant',
+] as const;
+export type ScheduleName = (typeof SCHEDULES)[number];
+
+export const MOM_SCHEDULES = ['cyclic', 'constant'] as const;
+export type MomScheduleName = (typeof MOM_SCHEDULES)[number];
+
+export const THREE_PHASE_CHOICES = ['off', 'on'] as const;
+export type ThreePhaseChoice = (typeof THREE_PHASE_CHOICES)[number];
+
 export interface TrainConfig {
   model: ModelName;
   dataset: DatasetName;
@@ -36,10 +62,39 @@ export interface TrainConfig {
   momMax: number;
   /** Momentum at the learning-rate peak. */
   momMin: number;
+  schedule: ScheduleName;
+  /** Cyclical LR: iterations of one half cycle, in epochs (fractions allowed). */
+  stepSize: number;
+  /** Cyclical LR exp_range: the amplitude is multiplied by this every iteration. */
+  clrGamma: number;
+  /** Cosine 1cycle: share of the run spent raising the LR (PyTorch's pct_start). */
+  pctStart: number;
+  /** Cosine 1cycle: the run ends at LR min / finalDiv (PyTorch's final_div_factor). */
+  finalDiv: number;
+  /** Cosine 1cycle: rise, mirror-image fall, then a third phase down to the final LR. */
+  threePhase: ThreePhaseChoice;
+  /** Multistep: the LR is divided by this at each drop. */
+  dropFactor: number;
+  /** Multistep: the drops, each as a percentage of the run (100 = never). */
+  dropAt1: number;
+  dropAt2: number;
+  /** Cyclic: momentum moves opposite to the LR between momMax and momMin; constant: momMax. */
+  momSchedule: MomScheduleName;
   /** L2 weight decay, added to the gradient as in Smith's Caffe runs. */
   wd: number;
   seed: number;
   backend: BackendChoice;
+  /** Random crop + flip of training images; 'off' lets a tiny subset overfit quickly. */
+  augment: AugmentChoice;
+  /** Which instrument the page shows; only 'train' and 'range' run so far. */
+  mode: LabMode;
+  /** LR range test: Smith's linear sweep or the exponential one of fastai / pytorch-lr-finder. */
+  rangeMode: RangeMode;
+  /** LR range test: first and last LR of the sweep. */
+  rangeStart: number;
+  rangeEnd: number;
+  /** LR range test: iterations in the sweep. */
+  rangeSteps: number;
 }
 
 interface NumberField {
@@ -100,9 +155,72 @@ export const SCHEMA: Schema = {
   lrMax: { kind: 'number', min: 1e-5, max: 10, default: 0.8, log: true, label: 'LR max' },
   momMax: { kind: 'number', min: 0, max: 0.99, default: 0.95, label: 'Momentum max' },
   momMin: { kind: 'number', min: 0, max: 0.99, default: 0.85, label: 'Momentum min' },
+  schedule: { kind: 'enum', values: SCHEDULES, default: 'onecycle', label: 'LR schedule' },
+  stepSize: {
+    kind: 'number',
+    min: 0.1,
+    max: 100,
+    default: 2,
+    log: true,
+    label: 'Step size (half cycle)',
+    unit: 'epochs',
+  },
+  clrGamma: { kind: 'number', min: 0.9, max: 1, default: 0.9999, label: 'exp_range gamma' },
+  pctStart: {
+    kind: 'number',
+    min: 0.05,
+    max: 0.95,
+    default: 0.3,
+    label: 'Rising share (pct_start)',
+  },
+  finalDiv: {
+    kind: 'number',
+    min: 1,
+    max: 1e6,
+    default: 1e4,
+    log: true,
+    label: 'Final divisor (final_div_factor)',
+  },
+  threePhase: { kind: 'enum', values: THREE_PHASE_CHOICES, default: 'off', label: 'Three phases' },
+  dropFactor: { kind: 'number', min: 1, max: 100, default: 10, label: 'LR divisor at each drop' },
+  dropAt1: {
+    kind: 'number',
+    min: 0,
+    max: 100,
+    default: 50,
+    label: 'First drop at',
+    unit: '% of run',
+  },
+  dropAt2: {
+    kind: 'number',
+    min: 0,
+    max: 100,
+    default: 75,
+    label: 'Second drop at',
+    unit: '% of run',
+  },
+  momSchedule: {
+    kind: 'enum',
+    values: MOM_SCHEDULES,
+    default: 'cyclic',
+    label: 'Momentum schedule',
+  },
   wd: { kind: 'number', min: 0, max: 1e-2, default: 1e-4, log: true, label: 'Weight decay' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'Seed' },
   backend: { kind: 'enum', values: BACKEND_CHOICES, default: 'auto', label: 'Backend' },
+  augment: { kind: 'enum', values: AUGMENT_CHOICES, default: 'on', label: 'Augmentation' },
+  mode: { kind: 'enum', values: LAB_MODES, default: 'train', label: 'Instrument' },
+  rangeMode: { kind: 'enum', values: RANGE_MODES, default: 'exp', label: 'Sweep' },
+  rangeStart: { kind: 'number', min: 1e-7, max: 10, default: 1e-5, log: true, label: 'Start LR' },
+  rangeEnd: { kind: 'number', min: 1e-6, max: 100, default: 10, log: true, label: 'End LR' },
+  rangeSteps: {
+    kind: 'number',
+    min: 5,
+    max: 2000,
+    default: 100,
+    integer: true,
+    label: 'Iterations',
+  },
 };
 
 export const CONFIG_KEYS = Object.keys(SCHEMA) as (keyof TrainConfig)[];
@@ -164,12 +282,60 @@ function truncate(s: string): string {
   return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
 }
 
+/** Iterations per epoch and in the whole run, as the engine counts them (partial batches dropped). */
+export function runSteps(c: TrainConfig): { stepsPerEpoch: number; totalSteps: number } {
+  const stepsPerEpoch = Math.floor(c.trainSize / c.batchSize);
+  return { stepsPerEpoch, totalSteps: stepsPerEpoch * c.epochs };
+}
+
+/** The cyclical-LR half cycle in iterations: at least one. */
+export function clrStepIterations(c: TrainConfig, stepsPerEpoch: number): number {
+  return Math.max(1, Math.round(c.stepSize * stepsPerEpoch));
+}
+
+/** Which settings the chosen schedule reads, so the form shows only those and checks only those. */
+export function scheduleUses(c: Pick<TrainConfig, 'schedule' | 'momSchedule'>) {
+  const flat = c.schedule === 'constant' || c.schedule === 'multistep';
+  const clr = c.schedule.startsWith('clr-');
+  return {
+    lrMin: !flat,
+    momSchedule: !flat,
+    momMin: !flat && c.momSchedule === 'cyclic',
+    stepSize: clr,
+    clrGamma: c.schedule === 'clr-exp-range',
+    oneCycleCos: c.schedule === 'onecycle-cos',
+    multistep: c.schedule === 'multistep',
+  };
+}
+
 /** Cross-field rules that single-field ranges cannot express. Returns errors that block Start. */
 export function validateConfig(c: TrainConfig): { key: keyof TrainConfig; message: string }[] {
   const errors: { key: keyof TrainConfig; message: string }[] = [];
-  if (c.lrMin > c.lrMax) errors.push({ key: 'lrMin', message: 'LR min must not exceed LR max' });
-  if (c.momMin > c.momMax)
+  const uses = scheduleUses(c);
+  if (!(c.lrMax > 0)) errors.push({ key: 'lrMax', message: 'LR max must be positive' });
+  if (uses.lrMin && !(c.lrMin > 0))
+    errors.push({ key: 'lrMin', message: 'LR min must be positive' });
+  else if (uses.lrMin && c.lrMin > c.lrMax)
+    errors.push({ key: 'lrMin', message: 'LR min must not exceed LR max' });
+  for (const key of uses.momMin ? (['momMax', 'momMin'] as const) : (['momMax'] as const)) {
+    if (!(c[key] >= 0 && c[key] < 1))
+      errors.push({ key, message: `${SCHEMA[key].label} must be at least 0 and below 1` });
+  }
+  if (uses.momMin && c.momMin > c.momMax)
     errors.push({ key: 'momMin', message: 'Momentum min must not exceed momentum max' });
+  const { stepsPerEpoch, totalSteps } = runSteps(c);
+  if (uses.stepSize && stepsPerEpoch > 0 && clrStepIterations(c, stepsPerEpoch) > totalSteps) {
+    errors.push({
+      key: 'stepSize',
+      message: `Step size (${formatValue(c.stepSize)} epochs) is longer than the run (${c.epochs} epochs)`,
+    });
+  }
+  if (c.schedule === 'onecycle-cos' && c.threePhase === 'on' && c.pctStart >= 0.5) {
+    errors.push({
+      key: 'pctStart',
+      message: 'With three phases the rising share must be below 0.5: the fall mirrors the rise',
+    });
+  }
   if (c.batchSize > c.trainSize)
     errors.push({ key: 'batchSize', message: 'Batch size exceeds the training images' });
   return errors;

@@ -16,6 +16,10 @@ export interface ValPoint {
   /** Fractions in [0, 1]. */
   top1: number;
   top5: number;
+  /** LR range test: the LR of the last iteration before this evaluation. */
+  lr?: number;
+  /** Wall-clock seconds since the run started, when this evaluation finished (for the epoch table). */
+  elapsedSec?: number;
 }
 
 export interface Progress {

@@ -1,14 +1,16 @@
 /**
  * The training loop: seeded data order, CPU batch assembly, one GPU step per batch with the
- * 1cycle LR/momentum, losses read back every k steps (never every step), validation each epoch.
+ * scheduled LR/momentum, losses read back every k steps (never every step), validation each epoch.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../core/config';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
-import { oneCycle } from '../core/schedule';
+import { scheduleAt } from '../core/schedules';
+import { scheduleFromConfig } from '../core/schedules/from-config';
 import { BatchAssembler } from './batch';
 import type { LoadedDataset } from './data/types';
 import { evaluate } from './evaluate';
+import { LossQueue } from './loss-queue';
 import { buildModel, type ModelId } from './models';
 import { epochOrder } from './order';
 import { createTrainStep } from './train-step';
@@ -35,9 +37,9 @@ export interface RunOptions {
   evalsPerEpoch?: number;
 }
 
+/** What a queued loss was computed with. */
 interface Pending {
   step: number;
-  loss: tf.Scalar;
   lr: number;
   momentum: number;
 }
@@ -64,13 +66,7 @@ export async function runTraining(
       evalSteps.add(e * stepsPerEpoch + Math.round((j * stepsPerEpoch) / evalsPerEpoch));
     }
   }
-  const schedule = {
-    totalSteps,
-    lrMin: config.lrMin,
-    lrMax: config.lrMax,
-    momMax: config.momMax,
-    momMin: config.momMin,
-  };
+  const schedule = scheduleFromConfig(config, stepsPerEpoch);
 
   const model = buildModel(opts.modelOverride ?? config.model, numClasses, config.seed);
   const trainer = createTrainStep(model, {
@@ -78,25 +74,20 @@ export async function runTraining(
     numClasses,
     dataset: config.dataset,
     seed: config.seed + 1,
+    augment: config.augment !== 'off',
   });
   const assembler = new BatchAssembler(batchSize);
-  let pending: Pending[] = [];
+  const pending = new LossQueue<Pending>();
+  const startedAt = performance.now();
   let windowStart = performance.now();
   let windowSteps = 0;
   let rate = 0;
 
   /** Reads the pending losses in one transfer; returns the first non-finite one, if any. */
   async function flush(): Promise<{ at: Pending; loss: number } | null> {
-    if (pending.length === 0) return null;
-    const batch = pending;
-    pending = [];
-    const stacked = tf.stack(batch.map((p) => p.loss));
-    const values = await stacked.data();
-    tf.dispose([stacked, ...batch.map((p) => p.loss)]);
     const points: TrainPoint[] = [];
     let bad: { at: Pending; loss: number } | null = null;
-    for (const [i, p] of batch.entries()) {
-      const loss = values[i]!;
+    for (const { meta: p, loss } of await pending.drain()) {
       if (!Number.isFinite(loss)) {
         bad = { at: p, loss };
         break;
@@ -158,13 +149,13 @@ export async function runTraining(
           windowStart = performance.now();
           windowSteps = 0;
         }
-        const { lr, momentum } = oneCycle(step, schedule);
+        const { lr, momentum } = scheduleAt(step, schedule, totalSteps, stepsPerEpoch);
         const { x, y } = assembler.assemble(data.train, indices);
         const loss = trainer.step(x, y, lr, momentum);
         tf.dispose([x, y]);
         step++;
         windowSteps++;
-        pending.push({ step, loss, lr, momentum });
+        pending.push(loss, { step, lr, momentum });
 
         const isEval = evalSteps.has(step);
         if (pending.length >= readbackEvery || isEval || step === totalSteps) {
@@ -180,7 +171,12 @@ export async function runTraining(
           });
           hooks.emit({
             type: 'valPoint',
-            point: { step, epoch: step / stepsPerEpoch, ...result },
+            point: {
+              step,
+              epoch: step / stepsPerEpoch,
+              ...result,
+              elapsedSec: (performance.now() - startedAt) / 1000,
+            },
           });
           // Evaluation time is not training throughput.
           windowStart = performance.now();
@@ -190,7 +186,7 @@ export async function runTraining(
     }
     return 'done';
   } finally {
-    tf.dispose(pending.map((p) => p.loss));
+    pending.dispose();
     trainer.dispose();
     model.dispose();
   }

@@ -1,16 +1,25 @@
 import { useEffect } from 'react';
 import { loadDataset } from './actions';
+import { DiagnosisList } from './charts/DiagnosisList';
+import { EpochTable } from './charts/EpochTable';
+import { AccuracyChart, GenErrorChart } from './charts/EvalCharts';
 import { LossChart } from './charts/LossChart';
 import { ScheduleChart } from './charts/ScheduleChart';
 import { ValSummary } from './charts/ValSummary';
 import { ConfigForm } from './controls/ConfigForm';
 import { Header } from './Header';
+import { Hideable } from './Hideable';
+import { HistoryPanel } from './history/HistoryPanel';
+import { ComingSoon, MODE_PANEL_ID, ModeTabs } from './ModeTabs';
+import { RangePanel } from './range/RangePanel';
+import { SharePanel } from './share/SharePanel';
 import { StatusPanel } from './status/StatusPanel';
 import { useLab } from './store/hooks';
 import { UrlNotice } from './UrlNotice';
 
 export function App() {
   const dataset = useLab((s) => s.config.dataset);
+  const mode = useLab((s) => s.config.mode);
   // The worker caches datasets, so asking again (StrictMode, switching back) is cheap.
   useEffect(() => loadDataset(dataset), [dataset]);
 
@@ -18,21 +27,45 @@ export function App() {
     <div className="app">
       <Header />
       <UrlNotice />
+      <ModeTabs />
       <main className="layout">
         <section className="panel settings-panel" aria-labelledby="settings-title">
           <h2 id="settings-title">Settings</h2>
           <ConfigForm />
         </section>
-        <div className="main-column">
-          <StatusPanel />
-          <section className="panel chart-panel" aria-labelledby="chart-title">
-            <h2 id="chart-title">Loss</h2>
-            <div className="chart-row">
-              <LossChart />
-              <ValSummary />
-            </div>
-            <ScheduleChart />
-          </section>
+        <div
+          className="main-column"
+          id={MODE_PANEL_ID}
+          role="tabpanel"
+          aria-labelledby={`mode-tab-${mode}`}
+        >
+          {mode === 'range' && <RangePanel />}
+          {mode !== 'train' && mode !== 'range' && <ComingSoon mode={mode} />}
+          {mode === 'train' && (
+            <>
+              <StatusPanel />
+              <section className="panel chart-panel" aria-labelledby="chart-title">
+                <h2 id="chart-title">Loss</h2>
+                <SharePanel />
+                <div className="chart-row">
+                  <LossChart />
+                  <ValSummary />
+                </div>
+                <DiagnosisList />
+                <div className="chart-pair">
+                  <GenErrorChart />
+                  <AccuracyChart />
+                </div>
+                <EpochTable />
+                <Hideable name="chart.schedule">
+                  <ScheduleChart />
+                </Hideable>
+              </section>
+              <Hideable name="panel.history">
+                <HistoryPanel />
+              </Hideable>
+            </>
+          )}
         </div>
       </main>
     </div>

@@ -2,12 +2,17 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { labStore } from './store';
-import { readUrlConfig, startUrlSync } from './url-state';
+import { startHistory } from './history/actions';
+import { openSharedFromLink } from './share/share';
+import { readUrlLink, startUrlSync } from './url-state';
 import './styles.css';
 
-const { config, notices } = readUrlConfig(location.search);
-labStore.getState().loadConfig(config, notices);
+const link = readUrlLink(location.search);
+labStore.getState().loadConfig(link.config, link.notices);
+labStore.getState().setHidden(link.hide);
 startUrlSync();
+if (link.shared !== null) void openSharedFromLink(link.shared);
+void startHistory();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,33 +1,43 @@
-/** The configuration in the URL: read once at load, rewritten in place on every change. */
-import { CONFIG_KEYS, configToQuery, parseConfigQuery, type TrainConfig } from '../core/config';
-import { labStore } from './store';
+/** The link: read once at load, rewritten in place (replaceState) on every change. */
+import type { TrainConfig } from '../core/config';
+import { linkToQuery, parseLink, type ParsedLink } from '../core/link';
+import { labStore, type LabState } from './store';
+import { sharedOnShow } from './store/link-slice';
 
-const KNOWN = new Set<string>(CONFIG_KEYS);
+/** Parses a whole query string: version, settings, hide list and shared payload, with notices. */
+export function readUrlLink(search: string): ParsedLink {
+  return parseLink(new URLSearchParams(search));
+}
 
-/** Parses a query string; notices name each key changed, then each unknown key ignored. */
+/** The settings part only; notices name each key changed, then each unknown key ignored. */
 export function readUrlConfig(search: string): { config: TrainConfig; notices: string[] } {
-  const params = new URLSearchParams(search);
-  const { config, notices } = parseConfigQuery(params);
-  const unknown = [...new Set(params.keys())].filter((k) => !KNOWN.has(k));
-  return {
-    config,
-    notices: [
-      ...notices.map((n) => n.message),
-      ...unknown.map((k) => `${printable(k)}: not a setting of this lab; ignored`),
-    ],
-  };
+  const { config, notices } = readUrlLink(search);
+  return { config, notices };
 }
 
-function printable(s: string): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
+/** The query the page should show for a state: hide and the shared payload are kept. */
+export function queryFor(s: LabState): string {
+  return linkToQuery({
+    config: s.config,
+    hide: s.hidden,
+    shared: sharedOnShow(s)?.payload ?? null,
+  });
 }
 
-/** Mirrors config changes into the URL with replaceState: no history entry per slider move. */
+/** Mirrors changes into the URL with replaceState: no history entry per slider move. */
 export function startUrlSync(): () => void {
+  let last = '';
   return labStore.subscribe((s, prev) => {
-    if (s.config === prev.config) return;
-    const url = `${location.pathname}?${configToQuery(s.config)}${location.hash}`;
-    history.replaceState(history.state, '', url);
+    if (
+      s.config === prev.config &&
+      s.hidden === prev.hidden &&
+      s.shared === prev.shared &&
+      s.run === prev.run
+    )
+      return;
+    const query = queryFor(s);
+    if (query === last) return;
+    last = query;
+    history.replaceState(history.state, '', `${location.pathname}?${query}${location.hash}`);
   });
 }

@@ -3,6 +3,7 @@
  * types; the worker owns the implementation. Points stream incrementally, never whole histories.
  */
 import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
+import type { RangeSpec } from '../core/range-test';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
 
 export type { Progress, RunState, TrainPoint, ValPoint };
@@ -13,6 +14,8 @@ export type Command =
   /** A tarball the user picked in the page; parsed (gunzip, untar) in the worker. */
   | { type: 'loadTarball'; file: File; dataset: DatasetName }
   | { type: 'start'; runId: string; config: TrainConfig }
+  /** An LR range test: a fresh model swept over `range`; pause and stop apply as to a run. */
+  | { type: 'rangeTest'; runId: string; config: TrainConfig; range: RangeSpec }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -44,4 +47,6 @@ export type WorkerEvent =
   | { type: 'trainPoints'; runId: string; points: TrainPoint[] }
   | { type: 'valPoint'; runId: string; point: ValPoint }
   | { type: 'state'; runId: string; state: RunState; message?: string }
+  /** A range test's end: where it diverged (LR and step), or nulls when it swept to the end. */
+  | { type: 'rangeResult'; runId: string; divergedAt: number | null; divergedStep: number | null }
   | { type: 'error'; message: string };

@@ -3,12 +3,13 @@
  * The training worker: a thin shell that turns protocol commands into engine calls and engine
  * events into protocol messages. All tfjs and pixel work happens here, off the main thread.
  */
-import type { BackendChoice, DatasetName } from '../core/config';
+import type { BackendChoice, DatasetName, TrainConfig } from '../core/config';
 import { readbackInterval } from '../core/readback';
 import { onDeviceLost, selectBackend } from '../engine/backend';
 import { openDataset } from '../engine/data/loader';
 import { datasetFromTarball } from '../engine/data/tarball';
 import type { LoadedDataset } from '../engine/data/types';
+import { runRangeTest, type RangeEngineEvent } from '../engine/range-test';
 import { runTraining, type EngineEvent } from '../engine/run';
 import type { Command, WorkerEvent } from './protocol';
 
@@ -125,6 +126,43 @@ function loadPicked(file: File, dataset: DatasetName): void {
   reportData(dataset, promise);
 }
 
+/** Backend and dataset ready for a run of `config`: shared by training and the range test. */
+async function prepare(config: TrainConfig): Promise<LoadedDataset> {
+  if (backendChoice !== config.backend) {
+    const chosen = await selectBackend(config.backend);
+    backendChoice = config.backend;
+    post({ type: 'backend', requested: config.backend, ...chosen });
+  }
+  const data = await loadServed(config.dataset);
+  await data.test.ensure(Math.min(config.valSize, data.test.total));
+  return data;
+}
+
+async function rangeTest(cmd: Extract<Command, { type: 'rangeTest' }>): Promise<void> {
+  const { runId, config, range } = cmd;
+  const control = new RunControl((waiting) =>
+    post({ type: 'state', runId, state: waiting ? 'paused' : 'running' }),
+  );
+  active = { runId, control };
+  const emit = (e: RangeEngineEvent): void => post({ ...e, runId } as WorkerEvent);
+  post({ type: 'state', runId, state: 'starting' });
+  try {
+    const data = await prepare(config);
+    post({ type: 'state', runId, state: 'running' });
+    const outcome = await runRangeTest(config, range, data, {
+      emit,
+      checkpoint: () => control.checkpoint(),
+      pauseRequested: () => control.isPaused,
+    });
+    // Divergence is how a range test is meant to end: the page marks it from rangeResult.
+    post({ type: 'state', runId, state: outcome === 'stopped' ? 'stopped' : 'done' });
+  } catch (err) {
+    post({ type: 'state', runId, state: 'failed', message: messageOf(err) });
+  } finally {
+    if (active?.runId === runId) active = null;
+  }
+}
+
 async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): Promise<void> {
   const { config } = cmd;
   const control = new RunControl((waiting) =>
@@ -135,13 +173,7 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
   const emit = (e: EngineEvent): void => post({ ...e, runId } as WorkerEvent);
   post({ type: 'state', runId, state: 'starting' });
   try {
-    if (backendChoice !== config.backend) {
-      const chosen = await selectBackend(config.backend);
-      backendChoice = config.backend;
-      post({ type: 'backend', requested: config.backend, ...chosen });
-    }
-    const data = await loadServed(config.dataset);
-    await data.test.ensure(Math.min(config.valSize, data.test.total));
+    const data = await prepare(config);
     post({ type: 'state', runId, state: 'running' });
     const trainImages = Math.min(config.trainSize, data.train.total);
     const totalSteps = Math.floor(trainImages / config.batchSize) * config.epochs;
@@ -182,6 +214,16 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
         break;
       }
       void start(cmd.runId, cmd);
+      break;
+    case 'rangeTest':
+      if (active) {
+        post({
+          type: 'error',
+          message: 'A run is already active: stop it before starting a range test.',
+        });
+        break;
+      }
+      void rangeTest(cmd);
       break;
     case 'pause':
       active?.control.pause();

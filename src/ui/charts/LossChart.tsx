@@ -1,9 +1,14 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabState } from '../store';
+import { overlayExtent, useOverlaySeries } from '../history/overlays';
 import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
-import { lossAxisTop, MAX_DRAWN, minMaxBuckets, niceTicks, trainRows, valRows } from './series';
+import { lossRows } from './eval-rows';
+import { HoverTooltip } from './HoverTooltip';
+import { regionAreas, runRegions } from './regions';
+import { liveTrainRows, selectStepsPerEpoch } from './selectors';
+import { lossAxisTop, MAX_DRAWN, niceTicks, thinForDrawing, valRows } from './series';
 
 const selectTrain = (s: LabState) => s.trainPoints;
 const selectVal = (s: LabState) => s.valPoints;
@@ -19,6 +24,7 @@ const COLORS = { raw: '#9db8dd', smooth: '#1d4ed8', val: '#c2410c' };
 export function LossChart() {
   const trainCount = useLab((s) => s.trainPoints.length);
   const valCount = useLab((s) => s.valPoints.length);
+  const overlayCount = useLab((s) => s.overlayIds.length);
   return (
     <div
       className="chart"
@@ -29,7 +35,7 @@ export function LossChart() {
       aria-label="Loss against iteration"
     >
       <LossPlot />
-      {trainCount === 0 && valCount === 0 && (
+      {trainCount === 0 && valCount === 0 && overlayCount === 0 && (
         <p className="chart__empty">
           Press Start to train. The training loss is drawn here as it is measured, and the
           validation loss after each evaluation.
@@ -44,19 +50,28 @@ const LossPlot = memo(function LossPlot() {
   const val = useLabPerFrame(selectVal);
   const totalSteps = useLabPerFrame(selectTotalSteps);
 
-  const rows = useMemo(() => trainRows(train), [train]);
-  const drawn = useMemo(() => minMaxBuckets(rows, MAX_DRAWN, (r) => r.loss), [rows]);
+  const rows = liveTrainRows(train);
+  const drawn = useMemo(() => thinForDrawing(rows, MAX_DRAWN, (r) => r.loss), [rows]);
   const valData = useMemo(() => valRows(val), [val]);
-  const yTop = lossAxisTop(rows, valData);
-  const lastStep = Math.max(rows.at(-1)?.step ?? 0, valData.at(-1)?.step ?? 0);
+  // One row set for the live run, so hovering shows train, smoothed and validation together.
+  const data = useMemo(() => lossRows(drawn, rows, valData), [drawn, rows, valData]);
+  const regions = runRegions(train, val);
+  const stepsPerEpoch = useLabPerFrame(selectStepsPerEpoch);
+  // Saved runs selected in the history panel, drawn over the live run.
+  const overlays = useOverlaySeries();
+  const extent = overlayExtent(overlays);
+  const yTop = lossAxisTop(rows, extent.loss > 0 ? [...valData, { loss: extent.loss }] : valData);
+  const lastStep = Math.max(rows.at(-1)?.step ?? 0, valData.at(-1)?.step ?? 0, extent.step);
   const xMax = Math.max(totalSteps, lastStep, 1);
 
   return (
     <LineChart
       responsive
+      data={data}
       style={{ width: '100%', height: '100%' }}
       margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
     >
+      {regionAreas(regions)}
       <CartesianGrid stroke="#e3e7ee" />
       <XAxis
         type="number"
@@ -82,13 +97,9 @@ const LossPlot = memo(function LossPlot() {
           style: { textAnchor: 'middle' },
         }}
       />
-      <Tooltip
-        formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : v)}
-        labelFormatter={(l) => `Iteration ${l}`}
-      />
+      <Tooltip content={(props) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />} />
       <Legend verticalAlign="top" />
       <Line
-        data={drawn}
         dataKey="loss"
         name="Train loss (raw)"
         stroke={COLORS.raw}
@@ -97,7 +108,6 @@ const LossPlot = memo(function LossPlot() {
         isAnimationActive={false}
       />
       <Line
-        data={drawn}
         dataKey="smooth"
         name="Train loss (smoothed)"
         stroke={COLORS.smooth}
@@ -106,14 +116,37 @@ const LossPlot = memo(function LossPlot() {
         isAnimationActive={false}
       />
       <Line
-        data={valData}
-        dataKey="loss"
+        dataKey="val"
+        connectNulls
         name="Validation loss"
         stroke={COLORS.val}
         strokeWidth={2}
         dot={{ r: 3.5, fill: COLORS.val }}
         isAnimationActive={false}
       />
+      {overlays.flatMap((o) => [
+        <Line
+          key={`${o.id}-train`}
+          data={o.train}
+          dataKey="smooth"
+          name={`${o.name} (train)`}
+          stroke={o.colour}
+          strokeWidth={1.5}
+          dot={false}
+          isAnimationActive={false}
+        />,
+        <Line
+          key={`${o.id}-val`}
+          data={o.val}
+          dataKey="loss"
+          name={`${o.name} (val)`}
+          stroke={o.colour}
+          strokeDasharray="5 3"
+          strokeWidth={1.5}
+          dot={{ r: 2.5, fill: o.colour }}
+          isAnimationActive={false}
+        />,
+      ])}
     </LineChart>
   );
 });

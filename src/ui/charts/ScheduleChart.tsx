@@ -1,76 +1,163 @@
-import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, XAxis, YAxis } from 'recharts';
-import type { LabState } from '../store';
+import { memo, useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { runSteps, type TrainConfig } from '../../core/config';
+import { scheduleFromConfig } from '../../core/schedules/from-config';
+import { sampleSchedule } from '../../core/schedules/sample';
+import { isActive, type LabState } from '../store';
 import { useLabPerFrame } from '../store/frame';
-import { MAX_DRAWN, minMaxBuckets, niceTicks } from './series';
+import { useLab } from '../store/hooks';
+import { niceTicks } from './series';
 
-const selectTrain = (s: LabState) => s.trainPoints;
-const selectTotalSteps = (s: LabState) => s.run?.progress?.totalSteps ?? 0;
+const COLORS = { lr: '#047857', mom: '#7c3aed', now: '#b91c1c' };
 
-/** The 1cycle schedule as it ran: learning rate up then down, momentum the other way. */
+/** Iterations the preview spans: the active run's own count (its dataset may be smaller). */
+function previewLength(config: TrainConfig, runTotal: number | null) {
+  if (runTotal !== null && runTotal > 0) {
+    return { totalSteps: runTotal, stepsPerEpoch: runTotal / config.epochs };
+  }
+  return runSteps(config);
+}
+
+const selectStep = (s: LabState) => (isActive(s.run) ? (s.run?.progress?.step ?? null) : null);
+
+/**
+ * LR and momentum over the whole run, from the same scheduleAt the worker trains with: it follows
+ * the settings before Start and marks the current iteration while a run is active.
+ */
 export function ScheduleChart() {
-  const train = useLabPerFrame(selectTrain);
-  const totalSteps = useLabPerFrame(selectTotalSteps);
-  // Both curves are smooth, so min/max buckets on LR thin them without visible loss.
-  const drawn = useMemo(() => minMaxBuckets(train, MAX_DRAWN, (p) => p.lr), [train]);
-  if (train.length === 0) return null;
-  const xMax = Math.max(totalSteps, train.at(-1)?.step ?? 1);
+  const config = useLab((s) => (isActive(s.run) && s.run ? s.run.config : s.config));
+  const runTotal = useLab((s) => (isActive(s.run) ? (s.run?.progress?.totalSteps ?? null) : null));
+  const { totalSteps, stepsPerEpoch } = previewLength(config, runTotal);
+  const points = useMemo(
+    () =>
+      stepsPerEpoch > 0
+        ? sampleSchedule(scheduleFromConfig(config, stepsPerEpoch), totalSteps, stepsPerEpoch)
+        : [],
+    [config, totalSteps, stepsPerEpoch],
+  );
+  const lrPeak = points.reduce((m, p) => Math.max(m, p.lr), 0);
+  // Only the marker follows training, redrawn at most once per frame.
+  const step = useLabPerFrame(selectStep);
 
   return (
     <div
       className="chart chart--small"
+      data-testid="schedule-chart"
+      data-schedule={config.schedule}
+      data-total-steps={totalSteps}
+      data-lr-peak={lrPeak}
+      data-current-step={step ?? undefined}
       role="figure"
-      aria-label="Learning rate and momentum against iteration"
+      aria-label="Learning rate and momentum against iteration, over the whole run"
     >
-      <LineChart
-        responsive
-        style={{ width: '100%', height: '100%' }}
-        data={drawn}
-        margin={{ top: 4, right: 8, bottom: 4, left: 8 }}
-      >
-        <CartesianGrid stroke="#e3e7ee" />
-        <XAxis
-          type="number"
-          dataKey="step"
-          domain={[0, xMax]}
-          ticks={niceTicks(xMax)}
-          allowDecimals={false}
-          tick={{ fontSize: 12 }}
-        />
-        <YAxis
-          yAxisId="lr"
-          tick={{ fontSize: 12 }}
-          width={56}
-          tickFormatter={(v: number) => String(Number(v.toPrecision(2)))}
-        />
-        <YAxis
-          yAxisId="mom"
-          orientation="right"
-          domain={['auto', 'auto']}
-          tick={{ fontSize: 12 }}
-          width={44}
-        />
-        <Legend verticalAlign="top" />
-        <Line
-          yAxisId="lr"
-          dataKey="lr"
-          name="Learning rate"
-          stroke="#047857"
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
-          yAxisId="mom"
-          dataKey="momentum"
-          name="Momentum (right axis)"
-          stroke="#7c3aed"
-          strokeWidth={1.5}
-          strokeDasharray="5 3"
-          dot={false}
-          isAnimationActive={false}
-        />
-      </LineChart>
+      {points.length > 0 ? (
+        <SchedulePlot points={points} totalSteps={totalSteps} step={step} />
+      ) : (
+        <p className="chart__empty">No schedule to show: the run has no whole batch.</p>
+      )}
     </div>
   );
 }
+
+interface PlotProps {
+  points: { step: number; lr: number; momentum: number }[];
+  totalSteps: number;
+  /** Iterations done by the active run; null when none is active. */
+  step: number | null;
+}
+
+const SchedulePlot = memo(function SchedulePlot({ points, totalSteps, step }: PlotProps) {
+  const xMax = Math.max(1, totalSteps);
+  const sig = (v: number) => String(Number(v.toPrecision(3)));
+
+  return (
+    <LineChart
+      responsive
+      style={{ width: '100%', height: '100%' }}
+      data={points}
+      margin={{ top: 4, right: 8, bottom: 24, left: 8 }}
+    >
+      <CartesianGrid stroke="#e3e7ee" />
+      <XAxis
+        type="number"
+        dataKey="step"
+        domain={[0, xMax]}
+        ticks={niceTicks(xMax)}
+        allowDecimals={false}
+        tick={{ fontSize: 12 }}
+        label={{ value: 'Iteration', position: 'insideBottom', offset: -14 }}
+      />
+      <YAxis
+        yAxisId="lr"
+        domain={[0, 'auto']}
+        tick={{ fontSize: 12 }}
+        width={60}
+        tickFormatter={(v: number) => String(Number(v.toPrecision(2)))}
+        label={{
+          value: 'Learning rate',
+          angle: -90,
+          position: 'insideLeft',
+          offset: 2,
+          style: { textAnchor: 'middle' },
+        }}
+      />
+      <YAxis
+        yAxisId="mom"
+        orientation="right"
+        domain={['auto', 'auto']}
+        tick={{ fontSize: 12 }}
+        width={56}
+        tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
+        label={{
+          value: 'Momentum',
+          angle: 90,
+          position: 'insideRight',
+          offset: 2,
+          style: { textAnchor: 'middle' },
+        }}
+      />
+      <Tooltip
+        formatter={(v) => (typeof v === 'number' ? sig(v) : v)}
+        labelFormatter={(l) => `Iteration ${l}`}
+      />
+      <Legend verticalAlign="top" />
+      <Line
+        yAxisId="lr"
+        dataKey="lr"
+        name="Learning rate"
+        stroke={COLORS.lr}
+        strokeWidth={2}
+        dot={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="mom"
+        dataKey="momentum"
+        name="Momentum (right axis)"
+        stroke={COLORS.mom}
+        strokeWidth={1.5}
+        strokeDasharray="5 3"
+        dot={false}
+        isAnimationActive={false}
+      />
+      {step !== null && (
+        <ReferenceLine
+          yAxisId="lr"
+          x={step}
+          stroke={COLORS.now}
+          strokeWidth={1.5}
+          label={{ value: `now: ${step}`, position: 'insideTopRight', fontSize: 11 }}
+        />
+      )}
+    </LineChart>
+  );
+});

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainPoint } from '../../core/run';
 import { smoothSeries } from '../../core/smooth';
-import { lossAxisTop, MAX_DRAWN, minMaxBuckets, niceTicks, trainRows } from './series';
+import {
+  lastAtOrBefore,
+  lossAxisTop,
+  MAX_DRAWN,
+  niceTicks,
+  thinForDrawing,
+  trainRows,
+} from './series';
 
 const points = (losses: number[]): TrainPoint[] =>
   losses.map((loss, i) => ({ step: i + 1, loss, lr: 0.1, momentum: 0.9 }));
@@ -14,29 +21,40 @@ describe('trainRows', () => {
   });
 });
 
-describe('minMaxBuckets', () => {
+describe('thinForDrawing', () => {
   const series = Array.from({ length: 10_000 }, (_, i) => ({
-    i,
+    step: i + 1,
     v: Math.sin(i / 50) + (i === 4321 ? 9 : 0) - (i === 777 ? 9 : 0),
   }));
 
   it('returns small inputs whole', () => {
-    expect(minMaxBuckets(series.slice(0, 100), MAX_DRAWN, (r) => r.v)).toHaveLength(100);
+    expect(thinForDrawing(series.slice(0, 100), MAX_DRAWN, (r) => r.v)).toHaveLength(100);
   });
 
   it('thins to the budget, in order, keeping ends and spikes; the input is untouched', () => {
-    const out = minMaxBuckets(series, MAX_DRAWN, (r) => r.v);
-    expect(out.length).toBeLessThanOrEqual(MAX_DRAWN);
-    expect(out.length).toBeGreaterThan(MAX_DRAWN * 0.9);
-    expect(out[0]?.i).toBe(0);
-    expect(out.at(-1)?.i).toBe(9_999);
-    const idx = out.map((r) => r.i);
+    const out = thinForDrawing(series, MAX_DRAWN, (r) => r.v);
+    expect(out).toHaveLength(MAX_DRAWN);
+    expect(out[0]?.step).toBe(1);
+    expect(out.at(-1)?.step).toBe(10_000);
+    const idx = out.map((r) => r.step);
     expect(idx).toEqual([...idx].sort((a, b) => a - b));
     expect(new Set(idx).size).toBe(idx.length);
-    expect(idx).toContain(4321);
-    expect(idx).toContain(777);
+    expect(idx).toContain(4322);
+    expect(idx).toContain(778);
     expect(series).toHaveLength(10_000);
   });
+});
+
+describe('lastAtOrBefore', () => {
+  const rows = [2, 4, 6, 8].map((step) => ({ step }));
+  it.each([
+    [1, -1],
+    [2, 0],
+    [5, 1],
+    [8, 3],
+    [100, 3],
+  ])('step %i → index %i', (step, index) => expect(lastAtOrBefore(rows, step)).toBe(index));
+  it('is -1 on no rows', () => expect(lastAtOrBefore([], 3)).toBe(-1));
 });
 
 describe('lossAxisTop', () => {

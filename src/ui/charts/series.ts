@@ -1,5 +1,6 @@
 /** Chart rows from stored points: smoothing, and thinning for drawing only. */
 import type { TrainPoint, ValPoint } from '../../core/run';
+import { lttb } from '../../core/lttb';
 import { EmaSmoother } from '../../core/smooth';
 import { niceStep } from '../controls/scale';
 
@@ -7,9 +8,11 @@ export interface TrainRow {
   step: number;
   loss: number;
   smooth: number;
+  lr: number;
+  momentum: number;
 }
 
-/** Above this many rows the chart draws min/max buckets instead of every point. */
+/** Above this many rows the chart draws an LTTB selection instead of every point. */
 export const MAX_DRAWN = 2000;
 
 /** Train rows with the debiased EMA; non-finite losses (a diverged step) are left out. */
@@ -18,7 +21,13 @@ export function trainRows(points: readonly TrainPoint[]): TrainRow[] {
   const rows: TrainRow[] = [];
   for (const p of points) {
     if (!Number.isFinite(p.loss)) continue;
-    rows.push({ step: p.step, loss: p.loss, smooth: smoother.push(p.loss) });
+    rows.push({
+      step: p.step,
+      loss: p.loss,
+      smooth: smoother.push(p.loss),
+      lr: p.lr,
+      momentum: p.momentum,
+    });
   }
   return rows;
 }
@@ -28,35 +37,30 @@ export function valRows(points: readonly ValPoint[]): { step: number; loss: numb
 }
 
 /**
- * Keeps at most ~maxRows rows: for each bucket the rows with the lowest and highest value, in
- * order, so spikes survive thinning. The first and last rows are always kept.
+ * Rows to draw, at most `maxRows`: LTTB over (step, value), so spikes and the curve's shape
+ * survive. Drawing only; stored points are never dropped.
  */
-export function minMaxBuckets<T>(
+export function thinForDrawing<T extends { step: number }>(
   rows: readonly T[],
   maxRows: number,
   value: (r: T) => number,
 ): T[] {
-  if (rows.length <= maxRows) return rows.slice();
-  const buckets = Math.max(1, Math.floor((maxRows - 2) / 2));
-  const size = (rows.length - 2) / buckets;
-  const out: T[] = [rows[0] as T];
-  for (let b = 0; b < buckets; b++) {
-    const from = 1 + Math.floor(b * size);
-    const to = 1 + Math.floor((b + 1) * size);
-    let lo = from;
-    let hi = from;
-    for (let i = from; i < to; i++) {
-      const v = value(rows[i] as T);
-      if (v < value(rows[lo] as T)) lo = i;
-      if (v > value(rows[hi] as T)) hi = i;
-    }
-    if (from >= to) continue;
-    const [a, c] = lo <= hi ? [lo, hi] : [hi, lo];
-    out.push(rows[a] as T);
-    if (c !== a) out.push(rows[c] as T);
+  return lttb(rows, maxRows, (r) => r.step, value);
+}
+
+/** Index of the last row with step ≤ `step` (binary search; -1 if none). Rows sorted by step. */
+export function lastAtOrBefore(rows: readonly { step: number }[], step: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.step <= step) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  out.push(rows[rows.length - 1] as T);
-  return out;
+  return found;
 }
 
 /** Round tick values from 0 to at most `top`, about `count` of them. */
@@ -69,7 +73,10 @@ export function niceTicks(top: number, count = 5): number[] {
 }
 
 /** A y-axis top that follows the smoothed and validation curves; raw spikes may be clipped. */
-export function lossAxisTop(rows: readonly TrainRow[], val: readonly { loss: number }[]): number {
+export function lossAxisTop(
+  rows: readonly Pick<TrainRow, 'loss' | 'smooth'>[],
+  val: readonly { loss: number }[],
+): number {
   let top = 0;
   for (const r of rows) top = Math.max(top, r.smooth);
   for (const v of val) top = Math.max(top, v.loss);

@@ -1,14 +1,15 @@
 import { useMemo } from 'react';
 import { validateConfig, type TrainConfig } from '../../core/config';
-import { isActive } from '../store';
+import { isActive, isRangeActive } from '../store';
 import { useLab } from '../store/hooks';
 import { NumberControl } from './NumberControl';
+import { ScheduleFields } from './ScheduleFields';
 import { SelectControl } from './SelectControl';
 
 /** All settings, grouped as a user thinks of them; locked while a run is active. */
 export function ConfigForm() {
   const config = useLab((s) => s.config);
-  const disabled = useLab((s) => isActive(s.run));
+  const disabled = useLab((s) => isActive(s.run) || isRangeActive(s.rangeRun));
   const errors = useMemo(() => crossErrors(config), [config]);
   const num = (name: Parameters<typeof NumberControl>[0]['name'], slider = true) => (
     <NumberControl name={name} disabled={disabled} crossError={errors[name]} slider={slider} />
@@ -25,13 +26,10 @@ export function ConfigForm() {
         {num('valSize')}
       </fieldset>
       <fieldset disabled={disabled}>
-        <legend>1cycle schedule</legend>
+        <legend>Schedule</legend>
         {num('epochs')}
         {num('batchSize')}
-        {num('lrMin')}
-        {num('lrMax')}
-        {num('momMax')}
-        {num('momMin')}
+        <ScheduleFields disabled={disabled} errors={errors} />
         {num('wd')}
       </fieldset>
       <fieldset disabled={disabled}>

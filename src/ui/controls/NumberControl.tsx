@@ -19,6 +19,8 @@ export function NumberControl({ name, disabled, crossError, slider = true }: Pro
   const field = numberField(name);
   const value = useLab((s) => s.config[name]);
   const setField = useLab((s) => s.setField);
+  // Classroom mode (`hide=`): the control goes, its value stays in the config and the URL.
+  const hidden = useLab((s) => s.hidden.includes(name));
   const scale = useMemo(() => sliderScale(field), [field]);
   // What the user is typing, until committed; null shows the stored value.
   const [draft, setDraft] = useState<string | null>(null);
@@ -50,6 +52,7 @@ export function NumberControl({ name, disabled, crossError, slider = true }: Pro
 
   const unit = field.unit && !field.label.toLowerCase().includes(field.unit) ? field.unit : null;
   const scaleNote = field.log ? 'log scale' : null;
+  if (hidden) return null;
 
   return (
     <div className={`control${message ? ' control--invalid' : ''}`}>

@@ -9,6 +9,9 @@ export function SelectControl({ name, disabled }: { name: EnumKey; disabled: boo
   const value = useLab((s) => s.config[name]);
   const setField = useLab((s) => s.setField);
   const id = useId();
+  // Classroom mode (`hide=`): the control goes, its value stays in the config and the URL.
+  const hidden = useLab((s) => s.hidden.includes(name));
+  if (hidden) return null;
   return (
     <div className="control">
       <div className="control__head">

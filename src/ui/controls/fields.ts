@@ -21,6 +21,16 @@ export const OPTION_TEXT: Record<string, string> = {
   webgpu: 'WebGPU',
   webgl: 'WebGL',
   cpu: 'CPU',
+  linear: 'Linear (Smith)',
+  exp: 'Exponential (fastai, pytorch-lr-finder)',
+  onecycle: '1cycle (Smith: linear up, down, anneal)',
+  'onecycle-cos': '1cycle (fastai / PyTorch OneCycleLR: cosine)',
+  'clr-triangular': 'Cyclical LR: triangular',
+  'clr-triangular2': 'Cyclical LR: triangular2',
+  'clr-exp-range': 'Cyclical LR: exp_range',
+  multistep: 'Multistep (÷ at chosen points)',
+  constant: 'Constant',
+  cyclic: 'Cyclic, opposite to the LR',
 };
 
 export function datasetName(dataset: string): string {

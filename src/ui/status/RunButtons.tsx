@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { validateConfig } from '../../core/config';
 import { startRun, stopRun, togglePause } from '../actions';
 import { datasetName } from '../controls/fields';
-import { isActive } from '../store';
+import { isActive, isRangeActive } from '../store';
 import { useLab } from '../store/hooks';
 
 /** Start, Pause/Resume and Stop; Start says why it is disabled. */
@@ -10,6 +10,8 @@ export function RunButtons() {
   const config = useLab((s) => s.config);
   const runState = useLab((s) => s.run?.state ?? null);
   const active = useLab((s) => isActive(s.run));
+  // The worker runs one thing at a time: a range test in progress holds Start too.
+  const rangeBusy = useLab((s) => isRangeActive(s.rangeRun));
   const stopRequested = useLab((s) => s.run?.stopRequested ?? false);
   const dataPhase = useLab((s) => s.datasets[s.config.dataset]?.phase ?? null);
 
@@ -29,7 +31,7 @@ export function RunButtons() {
         type="button"
         className="btn btn--primary"
         onClick={startRun}
-        disabled={active || blocked.length > 0}
+        disabled={active || rangeBusy || blocked.length > 0}
         title={reason || 'Start training with these settings'}
         aria-describedby={!active && blocked.length ? 'start-blocked' : undefined}
       >

@@ -1,6 +1,7 @@
 import { BackendBadge } from './BackendBadge';
 import { DataPanel } from './DataPanel';
 import { DataStatusLine } from './DataStatusLine';
+import { Hideable } from '../Hideable';
 import { RunButtons } from './RunButtons';
 import { RunStatus } from './RunStatus';
 import { useLab } from '../store/hooks';
@@ -28,7 +29,9 @@ export function StatusPanel() {
           </button>
         </div>
       )}
-      <DataPanel />
+      <Hideable name="panel.data">
+        <DataPanel />
+      </Hideable>
     </section>
   );
 }

@@ -3,17 +3,24 @@ import { createStore } from 'zustand/vanilla';
 import type { WorkerEvent } from '../../worker/protocol';
 import { createConfigSlice } from './config-slice';
 import { createDataSlice } from './data-slice';
+import { createHistorySlice } from './history-slice';
+import { createLinkSlice } from './link-slice';
+import { createRangeSlice } from './range-slice';
 import { createRunSlice } from './run-slice';
 import type { LabState } from './types';
 
 export type { LabState } from './types';
 export { isActive, type RunInfo } from './run-slice';
 export type { BackendStatus, DataStatus } from './data-slice';
+export { isRangeActive, type RangeRun } from './range-slice';
 
 export const labStore = createStore<LabState>()((...a) => ({
   ...createConfigSlice(...a),
   ...createDataSlice(...a),
   ...createRunSlice(...a),
+  ...createHistorySlice(...a),
+  ...createLinkSlice(...a),
+  ...createRangeSlice(...a),
 }));
 
 /** Back to the first state, for tests. */
@@ -24,6 +31,8 @@ export function resetStore(): void {
 /** Routes one worker event to the slice that owns it. */
 export function applyWorkerEvent(e: WorkerEvent): void {
   const s = labStore.getState();
+  // A range test's events go to its own slice; everything else to the training run.
+  if (s.onRangeEvent(e)) return;
   switch (e.type) {
     case 'ready':
       s.setWorkerReady(true);

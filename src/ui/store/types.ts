@@ -1,6 +1,9 @@
 import type { ConfigSlice } from './config-slice';
 import type { DataSlice } from './data-slice';
+import type { HistorySlice } from './history-slice';
+import type { LinkSlice } from './link-slice';
+import type { RangeSlice } from './range-slice';
 import type { RunSlice } from './run-slice';
 
 /** The one bound store, made of slices (zustand's slices pattern). */
-export type LabState = ConfigSlice & DataSlice & RunSlice;
+export type LabState = ConfigSlice & DataSlice & RunSlice & HistorySlice & LinkSlice & RangeSlice;

@@ -1,0 +1,337 @@
+/**
+ * GPU-machine driver, bundled into one file by scripts/gpu/pack.sh and run there by
+ * scripts/gpu/device.sh (see docs/benchmarks.md, "GPU"). Subcommands:
+ *   probe                         adapter, features, and a ~1 s matmul (GFLOP/s) to prove the GPU
+ *   bench [bench flags]           exactly `npm run bench` (scripts/bench/run.ts)
+ *   train --batch B --steps N     engine ResNet training images/s (one readback at the end)
+ *   profile --batch B             GPU ms per kernel family of one engine step (timestamp queries)
+ *   convs --batch B               forward conv vs input/filter gradients at ResNet-56 shapes
+ * Every subcommand prints one JSON line last.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { buildModel, type ModelId } from '../../src/engine/models/index';
+import { filterGradViaConv } from '../../src/engine/ops/conv';
+import { createTrainStep, type TrainStep } from '../../src/engine/train-step';
+import { main as benchMain } from '../bench/run';
+
+const SEED = 1;
+const LR = 0.05;
+const MOMENTUM = 0.9;
+const WEIGHT_DECAY = 5e-4;
+
+const log = (s: string) => process.stdout.write(s + '\n');
+
+/** navigator.gpu from Dawn, then tfjs on webgpu; returns the adapter's identity and features. */
+async function setUp(): Promise<Record<string, unknown>> {
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const gpu = create((process.env.DAWN_FLAGS ?? '').split(' ').filter((s) => s));
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { gpu, userAgent: 'node' },
+    configurable: true,
+    writable: true,
+  });
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter == null) throw new Error('WebGPU: requestAdapter() returned null');
+  const info = adapter.info;
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs: webgpu backend failed to start');
+  await tf.ready();
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    features: [...adapter.features].sort(),
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+  };
+}
+
+interface Flags {
+  batch: number;
+  steps: number;
+  warmup: number;
+  depth: number;
+  /** 'conv': compute every filter gradient as a forward conv (src/engine/ops/conv.ts) */
+  filterGrad: 'tfjs' | 'conv';
+}
+
+function flags(argv: string[]): Flags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      batch: { type: 'string', default: '128' },
+      steps: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '3' },
+      depth: { type: 'string', default: '56' },
+      'filter-grad': { type: 'string', default: 'tfjs' },
+    },
+  });
+  return {
+    batch: Number(values.batch),
+    steps: Number(values.steps),
+    warmup: Number(values.warmup),
+    depth: Number(values.depth),
+    filterGrad: values['filter-grad'] === 'conv' ? 'conv' : 'tfjs',
+  };
+}
+
+/**
+ * Experiment: replaces webgpu's Conv2DBackpropFilter (naive, one thread per weight) with the
+ * engine's filterGradViaConv (a forward conv, tiled) for 'same'-padded NHWC convolutions.
+ */
+function useFilterGradViaConv(): void {
+  const original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
+  if (!original) throw new Error('no webgpu Conv2DBackpropFilter to replace');
+  tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { x, dy } = args.inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
+      const { strides, pad, dilations, dataFormat, filterShape } = args.attrs as {
+        strides: number | [number, number];
+        pad: unknown;
+        dilations?: number | [number, number];
+        dataFormat: string;
+        filterShape: [number, number, number, number];
+      };
+      const s = typeof strides === 'number' ? strides : strides[0];
+      const d =
+        dilations == null || typeof dilations === 'number'
+          ? (dilations ?? 1)
+          : Math.max(...dilations);
+      const square = typeof strides === 'number' || strides[0] === strides[1];
+      if (pad !== 'same' || d !== 1 || dataFormat !== 'NHWC' || !square)
+        return original.kernelFunc(args);
+      const out = filterGradViaConv(x, dy, filterShape[0], s);
+      // Hand the buffer to the kernel's output: one more backend reference, then drop ours.
+      (args.backend as unknown as { incRef(id: object): void }).incRef(out.dataId);
+      const info = { dataId: out.dataId, shape: out.shape, dtype: out.dtype };
+      out.dispose();
+      return info;
+    },
+  });
+}
+
+/** Repeats `f` for about `seconds`, draining every 8 calls; returns calls and ms. */
+async function repeatFor(f: () => tf.Tensor, seconds: number): Promise<{ n: number; ms: number }> {
+  await f().data(); // compile
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    let last: tf.Tensor | null = null;
+    for (let i = 0; i < 8; i++) {
+      last?.dispose();
+      last = f();
+    }
+    await last!.data();
+    last!.dispose();
+    n += 8;
+  }
+  return { n, ms: performance.now() - t0 };
+}
+
+async function probe(): Promise<void> {
+  const adapter = await setUp();
+  log(`adapter ${JSON.stringify(adapter)}`);
+  const size = 2048;
+  const a = tf.randomNormal([size, size]);
+  const b = tf.randomNormal([size, size]);
+  const { n, ms } = await repeatFor(() => tf.matMul(a, b), 1);
+  const gflops = (2 * size ** 3 * n) / (ms / 1000) / 1e9;
+  log(`matmul ${size}³ fp32: ${n} products in ${ms.toFixed(0)} ms = ${gflops.toFixed(0)} GFLOP/s`);
+  log(JSON.stringify({ probe: adapter, matmulGflops: Math.round(gflops) }));
+}
+
+function makeTrainer(depth: number): { step: TrainStep; dispose: () => void } {
+  const model = buildModel(`resnet${depth}` as ModelId, 10, SEED);
+  const step = createTrainStep(model, {
+    weightDecay: WEIGHT_DECAY,
+    numClasses: 10,
+    dataset: 'cifar10',
+    augment: true,
+    seed: SEED,
+  });
+  return {
+    step,
+    dispose: () => {
+      step.dispose();
+      model.dispose();
+    },
+  };
+}
+
+function randomBatch(batch: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  return {
+    x: tf.randomUniform([batch, 32, 32, 3], 0, 255, 'float32', SEED) as tf.Tensor4D,
+    y: tf.randomUniform([batch], 0, 10, 'int32', SEED + 1) as tf.Tensor1D,
+  };
+}
+
+async function train(argv: string[]): Promise<void> {
+  const a = flags(argv);
+  await setUp();
+  if (a.filterGrad === 'conv') useFilterGradViaConv();
+  const { step, dispose } = makeTrainer(a.depth);
+  const { x, y } = randomBatch(a.batch);
+  for (let i = 0; i < a.warmup; i++) {
+    const loss = step.step(x, y, LR, MOMENTUM);
+    await loss.data();
+    loss.dispose();
+  }
+  const hostMs: number[] = [];
+  const t0 = performance.now();
+  let last: tf.Scalar | null = null;
+  for (let i = 0; i < a.steps; i++) {
+    last?.dispose();
+    const s = performance.now();
+    last = step.step(x, y, LR, MOMENTUM);
+    hostMs.push(performance.now() - s);
+  }
+  const loss = (await last!.data())[0]!;
+  const ms = performance.now() - t0;
+  last!.dispose();
+  const mem = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number };
+  const result = {
+    train: `resnet${a.depth}`,
+    filterGrad: a.filterGrad,
+    batch: a.batch,
+    steps: a.steps,
+    msPerStep: +(ms / a.steps).toFixed(2),
+    imagesPerSecond: +((a.steps * a.batch) / (ms / 1000)).toFixed(1),
+    hostMsPerStepMean: +(hostMs.reduce((s, v) => s + v, 0) / a.steps).toFixed(2),
+    lastLoss: +loss.toFixed(4),
+    gpuBytesAllocated: mem.numBytesAllocatedInGPU ?? null,
+  };
+  log(
+    `train ResNet-${a.depth} batch ${a.batch} (filter grad: ${a.filterGrad}): ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s ` +
+      `(host enqueue ${result.hostMsPerStepMean} ms/step; loss ${result.lastLoss})`,
+  );
+  tf.dispose([x, y]);
+  dispose();
+  log(JSON.stringify(result));
+}
+
+async function profile(argv: string[]): Promise<void> {
+  const a = flags(argv);
+  const adapter = await setUp();
+  if (!(adapter.features as string[]).includes('timestamp-query'))
+    log('warning: no timestamp-query feature; kernel times will read 0');
+  if (a.filterGrad === 'conv') useFilterGradViaConv();
+  const { step, dispose } = makeTrainer(a.depth);
+  const { x, y } = randomBatch(a.batch);
+  for (let i = 0; i < Math.max(1, a.warmup); i++) {
+    const loss = step.step(x, y, LR, MOMENTUM);
+    await loss.data();
+    loss.dispose();
+  }
+  const byName = new Map<string, { n: number; ms: number }>();
+  const info = await tf.profile(() => step.step(x, y, LR, MOMENTUM));
+  tf.dispose(info.result);
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = Number(k.kernelTimeMs) || 0;
+    const e = byName.get(k.name) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += ms;
+    byName.set(k.name, e);
+    total += ms;
+  }
+  const rows = [...byName.entries()].sort((p, q) => q[1].ms - p[1].ms);
+  log(
+    `profile ResNet-${a.depth} batch ${a.batch}: ${info.kernels.length} kernels, GPU ${total.toFixed(2)} ms`,
+  );
+  for (const [name, e] of rows.slice(0, 20))
+    log(
+      `  ${name.padEnd(28)} ${String(e.n).padStart(5)}  ${e.ms.toFixed(2).padStart(9)} ms  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
+    );
+  tf.dispose([x, y]);
+  dispose();
+  const families = Object.fromEntries(rows.map(([n, e]) => [n, { n: e.n, ms: +e.ms.toFixed(3) }]));
+  log(
+    JSON.stringify({
+      profile: `resnet${a.depth}`,
+      batch: a.batch,
+      kernels: info.kernels.length,
+      gpuMs: +total.toFixed(3),
+      families,
+    }),
+  );
+}
+
+/** ResNet-56's stride-1 3×3 convolutions: 19 per stage at 16/32/64 channels (stem excluded). */
+async function convs(argv: string[]): Promise<void> {
+  const a = flags(argv);
+  await setUp();
+  const out: Record<string, unknown>[] = [];
+  for (const [cin, c, hw] of [
+    [3, 16, 32],
+    [16, 16, 32],
+    [32, 32, 16],
+    [64, 64, 8],
+  ] as const) {
+    const x = tf.randomNormal([a.batch, hw, hw, cin]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, cin, c]) as tf.Tensor4D;
+    const dy = tf.randomNormal([a.batch, hw, hw, c]) as tf.Tensor4D;
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 } as const;
+    const ops: Record<string, () => tf.Tensor> = {
+      forward: () => tf.conv2d(x, w, 1, 'same'),
+      inputGrad: () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy, filter: w },
+            { ...attrs, inputShape: x.shape },
+          ) as tf.Tensor,
+      filterGrad: () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { ...attrs, filterShape: w.shape },
+          ) as tf.Tensor,
+      filterGradViaConv: () => filterGradViaConv(x, dy, 3, 1),
+    };
+    const gflop = (2 * a.batch * hw * hw * 9 * cin * c) / 1e9;
+    const row: Record<string, unknown> = { cin, channels: c, hw, gflop: +gflop.toFixed(4) };
+    for (const [name, f] of Object.entries(ops)) {
+      const { n, ms } = await repeatFor(f, 0.5);
+      row[`${name}Ms`] = +(ms / n).toFixed(3);
+    }
+    // The two filter gradients must agree: relative L2 error of the conv form against tfjs's.
+    const [ref, alt] = [ops.filterGrad!(), ops.filterGradViaConv!()];
+    const relErr = tf.tidy(() => tf.norm(tf.sub(alt, ref)).div(tf.norm(ref)));
+    row.filterGradRelErr = +(await relErr.data())[0]!.toExponential(2);
+    tf.dispose([ref, alt, relErr]);
+    out.push(row);
+    log(
+      `conv ${cin}→${c}ch ${hw}×${hw} batch ${a.batch} (${gflop.toFixed(2)} GFLOP): forward ${row.forwardMs} ms, ` +
+        `input grad ${row.inputGradMs} ms, filter grad ${row.filterGradMs} ms, filter grad via conv ${row.filterGradViaConvMs} ms (rel. err ${row.filterGradRelErr})`,
+    );
+    tf.dispose([x, w, dy]);
+  }
+  log(JSON.stringify({ convs: out, batch: a.batch }));
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  probe: () => probe(),
+  bench: async (argv) => {
+    await benchMain(argv);
+  },
+  train,
+  profile,
+  convs,
+};
+const run = commands[cmd ?? ''];
+if (!run) {
+  log(`usage: driver.mjs ${Object.keys(commands).join('|')} [flags]`);
+  process.exit(2);
+}
+await run(rest);
+// Dawn keeps handles open; end explicitly once the JSON line is out.
+process.exit(0);

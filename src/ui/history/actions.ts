@@ -1,0 +1,190 @@
+/** What the history panel's buttons do: the store and IndexedDB kept in step. */
+import {
+  exportJson,
+  markInterrupted,
+  parseExportFile,
+  runsToCsv,
+  type RunExport,
+} from '../../core/run-record';
+import { labStore } from '../store';
+import { HistoryDb } from './db';
+import { RunRecorder } from './recorder';
+
+let db: HistoryDb | null = null;
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Opens the history, marks runs that died with the page as interrupted, starts recording. */
+export async function startHistory(): Promise<void> {
+  const s = labStore.getState();
+  try {
+    db = await HistoryDb.open();
+    const runs = await db.list();
+    const fixed = runs.map(markInterrupted);
+    await Promise.all(fixed.filter((r, i) => r !== runs[i]).map((r) => db?.putRecord(r)));
+    s.setHistory(fixed);
+    new RunRecorder(labStore, db).start();
+  } catch (e) {
+    s.setHistory([]);
+    s.setHistoryError(`Run history is off: ${errorText(e)}`);
+  }
+}
+
+export async function renameRun(id: string, name: string): Promise<void> {
+  const clean = name.trim().slice(0, 80);
+  if (!clean) return;
+  labStore.getState().renameHistoryRun(id, clean);
+  const record = labStore.getState().historyRuns.find((r) => r.id === id);
+  if (db && record) await db.putRecord(record).catch(reportError);
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  labStore.getState().removeHistoryRun(id);
+  await db?.delete(id).catch(reportError);
+}
+
+/** Draws or removes a run over the loss chart; its curves load from IndexedDB the first time. */
+export async function toggleOverlayRun(id: string): Promise<void> {
+  const s = labStore.getState();
+  s.toggleOverlay(id);
+  if (!db || s.overlayCurves[id]) return;
+  try {
+    labStore.getState().setOverlayCurves(id, await db.curves(id));
+  } catch (e) {
+    reportError(e);
+  }
+}
+
+async function withCurves(ids: readonly string[]): Promise<RunExport[]> {
+  const s = labStore.getState();
+  const out: RunExport[] = [];
+  for (const id of ids) {
+    const record = s.historyRuns.find((r) => r.id === id);
+    if (!record || !db) continue;
+    out.push({ ...record, ...(await db.curves(id)) });
+  }
+  return out;
+}
+
+export async function exportRuns(ids: readonly string[], format: 'json' | 'csv'): Promise<void> {
+  const runs = await withCurves(ids);
+  if (runs.length === 0) return;
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  if (format === 'json')
+    download(new Blob([exportJson(runs)], { type: 'application/json' }), `runs-${stamp}.json`);
+  else download(new Blob([runsToCsv(runs)], { type: 'text/csv' }), `runs-${stamp}.csv`);
+}
+
+/** Reads an export file through the schema; what it changed goes to the panel's notice. */
+export async function importRunsFile(file: File): Promise<void> {
+  const s = labStore.getState();
+  let parsed: { runs: RunExport[]; notices: string[] };
+  try {
+    if (file.size > 64 * 1024 * 1024) throw new Error('the file is larger than 64 MB');
+    parsed = parseExportFile(JSON.parse(await file.text()) as unknown);
+  } catch (e) {
+    s.setImportNotices([`${file.name}: ${errorText(e)}; nothing imported`]);
+    return;
+  }
+  const taken = new Set(s.historyRuns.map((r) => r.id));
+  for (const run of parsed.runs) {
+    // Imported ids never overwrite a run already here.
+    if (!run.id || taken.has(run.id))
+      run.id = `import-${crypto.getRandomValues(new Uint32Array(2)).join('-')}`;
+    taken.add(run.id);
+    const { train: _t, val: _v, ...record } = run;
+    labStore.getState().upsertHistoryRun(record);
+    await db?.put(run).catch(reportError);
+  }
+  const n = parsed.runs.length;
+  s.setImportNotices([`${file.name}: imported ${n} run${n === 1 ? '' : 's'}`, ...parsed.notices]);
+}
+
+/** The loss chart's SVG element, as drawn now (overlays included). */
+function chartSvg(): SVGSVGElement | null {
+  return document.querySelector<SVGSVGElement>(
+    '[data-testid="loss-chart"] .recharts-wrapper > svg',
+  );
+}
+
+/** A standalone SVG document of the loss chart, with a white background and the legend's names. */
+export function chartSvgText(): string | null {
+  const svg = chartSvg();
+  if (!svg) return null;
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  const { width, height } = svg.getBoundingClientRect();
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(Math.round(width)));
+  copy.setAttribute('height', String(Math.round(height)));
+  copy.setAttribute('font-family', 'system-ui, sans-serif');
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', '#fff');
+  copy.insertBefore(bg, copy.firstChild);
+  // The legend is HTML beside the SVG: write its entries in as text so the file names its lines.
+  const legend = document.querySelectorAll<HTMLElement>(
+    '[data-testid="loss-chart"] .recharts-legend-item',
+  );
+  let x = 60;
+  legend.forEach((item) => {
+    const swatch = item.querySelector('path, line');
+    const colour = swatch?.getAttribute('stroke') || swatch?.getAttribute('fill') || '#333';
+    const text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    text.setAttribute('x', String(x));
+    text.setAttribute('y', '14');
+    text.setAttribute('font-size', '12');
+    text.setAttribute('fill', colour);
+    text.textContent = `■ ${item.textContent ?? ''}`;
+    copy.appendChild(text);
+    x += 14 + 7 * (item.textContent?.length ?? 0);
+  });
+  return new XMLSerializer().serializeToString(copy);
+}
+
+export async function exportChart(format: 'svg' | 'png'): Promise<void> {
+  const text = chartSvgText();
+  if (!text) return;
+  const svgBlob = new Blob([text], { type: 'image/svg+xml' });
+  if (format === 'svg') {
+    download(svgBlob, 'loss-chart.svg');
+    return;
+  }
+  const svg = chartSvg();
+  const { width, height } = svg?.getBoundingClientRect() ?? { width: 800, height: 400 };
+  const url = URL.createObjectURL(svgBlob);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const scale = 2;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, width, height);
+    const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (png) download(png, 'loss-chart.png');
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function reportError(e: unknown): void {
+  labStore.getState().setHistoryError(`Run history: ${errorText(e)}`);
+}

@@ -1,0 +1,216 @@
+import { memo, useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { LrSuggestion } from '../../core/range-test';
+import { lossAxisTop, niceTicks } from '../charts/series';
+import type { LabState } from '../store';
+import { useLabPerFrame } from '../store/frame';
+import { useLab } from '../store/hooks';
+import { formatLr, logTicks, rangeRows, rangeValRows } from './rows';
+
+const selectTrain = (s: LabState) => s.rangeTrain;
+const selectVal = (s: LabState) => s.rangeVal;
+
+const COLORS = {
+  raw: '#9db8dd',
+  smooth: '#1d4ed8',
+  val: '#c2410c',
+  acc: '#15803d',
+  diverged: '#b42318',
+};
+const MARKER_COLORS: Record<LrSuggestion['id'], string> = {
+  smith: '#7c3aed',
+  valley: '#0e7490',
+  steepest: '#a16207',
+  minimum: '#475569',
+};
+
+interface Props {
+  /** The sweep's LR span, for the x axis. */
+  lo: number;
+  hi: number;
+  suggestions: readonly LrSuggestion[];
+  divergedAt: number | null;
+}
+
+/** Loss (train raw and smoothed, validation) and validation accuracy against LR, log x axis. */
+export function RangeChart(props: Props) {
+  const trainCount = useLab((s) => s.rangeTrain.length);
+  const valCount = useLab((s) => s.rangeVal.length);
+  return (
+    <div
+      className="chart range-chart"
+      data-testid="range-chart"
+      data-train-points={trainCount}
+      data-val-points={valCount}
+      role="figure"
+      aria-label="Loss and validation accuracy against learning rate"
+    >
+      <RangePlot {...props} />
+      {trainCount === 0 && (
+        <p className="chart__empty">
+          Press Start: the LR sweeps from its start to its end value, one step per batch, and the
+          loss is drawn against it.
+        </p>
+      )}
+    </div>
+  );
+}
+
+const RangePlot = memo(function RangePlot({ lo, hi, suggestions, divergedAt }: Props) {
+  const train = useLabPerFrame(selectTrain);
+  const val = useLabPerFrame(selectVal);
+  const rows = useMemo(() => rangeRows(train), [train]);
+  const valData = useMemo(() => rangeValRows(val), [val]);
+  // Past divergence the loss explodes: cap the axis at 3× the starting loss so the part that
+  // matters (the fall before it) stays readable; the climb leaves through the top.
+  const first = rows[0]?.smooth;
+  const yTop = Math.min(
+    lossAxisTop(
+      rows,
+      valData.map((v) => ({ loss: v.valLoss })),
+    ),
+    first === undefined ? Infinity : lossAxisTop([{ loss: 0, smooth: 3 * first }], []),
+  );
+  const ticks = useMemo(() => logTicks(lo, hi), [lo, hi]);
+
+  return (
+    <LineChart
+      responsive
+      style={{ width: '100%', height: '100%' }}
+      margin={{ top: 8, right: 8, bottom: 28, left: 8 }}
+    >
+      <CartesianGrid stroke="#e3e7ee" />
+      <XAxis
+        type="number"
+        dataKey="lr"
+        scale="log"
+        domain={[lo, hi]}
+        allowDataOverflow
+        ticks={ticks}
+        tickFormatter={formatLr}
+        tick={{ fontSize: 12 }}
+        label={{ value: 'Learning rate (log scale)', position: 'insideBottom', offset: -16 }}
+      />
+      <YAxis
+        yAxisId="loss"
+        type="number"
+        domain={[0, yTop]}
+        allowDataOverflow
+        ticks={niceTicks(yTop)}
+        tick={{ fontSize: 12 }}
+        width={56}
+        label={{
+          value: 'Loss',
+          angle: -90,
+          position: 'insideLeft',
+          offset: 4,
+          style: { textAnchor: 'middle' },
+        }}
+      />
+      <YAxis
+        yAxisId="acc"
+        orientation="right"
+        type="number"
+        domain={[0, 100]}
+        ticks={[0, 25, 50, 75, 100]}
+        tick={{ fontSize: 12 }}
+        width={48}
+        label={{
+          value: 'Val. accuracy (%)',
+          angle: 90,
+          position: 'insideRight',
+          offset: 4,
+          style: { textAnchor: 'middle' },
+        }}
+      />
+      <Tooltip
+        formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : v)}
+        labelFormatter={(l) => `LR ${typeof l === 'number' ? formatLr(l) : l}`}
+      />
+      <Legend verticalAlign="top" />
+      <Line
+        yAxisId="loss"
+        data={rows}
+        dataKey="loss"
+        name="Train loss (raw)"
+        stroke={COLORS.raw}
+        strokeWidth={1}
+        dot={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="loss"
+        data={rows}
+        dataKey="smooth"
+        name="Train loss (smoothed)"
+        stroke={COLORS.smooth}
+        strokeWidth={2.5}
+        dot={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="loss"
+        data={valData}
+        dataKey="valLoss"
+        name="Validation loss"
+        stroke={COLORS.val}
+        strokeWidth={2}
+        dot={{ r: 3.5, fill: COLORS.val }}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="acc"
+        data={valData}
+        dataKey="accuracy"
+        name="Validation accuracy"
+        stroke={COLORS.acc}
+        strokeWidth={2}
+        strokeDasharray="5 3"
+        dot={{ r: 3.5, fill: COLORS.acc }}
+        isAnimationActive={false}
+      />
+      {suggestions.map((s, i) => (
+        <ReferenceLine
+          key={s.id}
+          yAxisId="loss"
+          x={s.lr}
+          stroke={MARKER_COLORS[s.id]}
+          strokeDasharray="4 3"
+          ifOverflow="hidden"
+          label={{
+            value: s.label,
+            // Inside the plot, staggered down so neighbouring markers' labels do not collide.
+            position: 'insideTopLeft',
+            offset: 6 + 14 * i,
+            fill: MARKER_COLORS[s.id],
+            fontSize: 11,
+          }}
+        />
+      ))}
+      {divergedAt !== null && (
+        <ReferenceLine
+          yAxisId="loss"
+          x={divergedAt}
+          stroke={COLORS.diverged}
+          strokeWidth={2}
+          ifOverflow="hidden"
+          label={{
+            value: 'diverged',
+            position: 'insideBottomLeft',
+            fill: COLORS.diverged,
+            fontSize: 11,
+          }}
+        />
+      )}
+    </LineChart>
+  );
+});

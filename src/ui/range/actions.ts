@@ -1,0 +1,53 @@
+/** What the range test's buttons do: store changes paired with the worker commands they imply. */
+import { SCHEMA, type TrainConfig } from '../../core/config';
+import { cyclicalBounds, oneCycleBounds, rangeSpecOf } from '../../core/range-test';
+import { labStore } from '../store';
+import { send } from '../worker-client';
+
+function newRunId(): string {
+  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `range-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function startRangeTest(): void {
+  const s = labStore.getState();
+  const runId = newRunId();
+  const range = rangeSpecOf(s.config);
+  s.setWorkerError(null);
+  s.beginRange(runId, s.config, range);
+  send({ type: 'rangeTest', runId, config: s.config, range });
+}
+
+export function stopRangeTest(): void {
+  labStore.getState().requestRangeStop();
+  send({ type: 'stop' });
+}
+
+/** An LR as the page shows and applies it: 3 significant digits. */
+export function roundLr(lr: number): number {
+  return Number(lr.toPrecision(3));
+}
+
+/**
+ * The bounds a suggested maximum gives: ÷ 4 for a cyclical schedule, ÷ 10 for 1cycle (and the
+ * others), each rounded and kept inside its control's range.
+ */
+export function boundsFor(config: TrainConfig, lrMax: number): { lrMin: number; lrMax: number } {
+  const b = config.schedule.startsWith('clr-') ? cyclicalBounds(lrMax) : oneCycleBounds(lrMax);
+  const fit = (key: 'lrMin' | 'lrMax', v: number) =>
+    Math.min(SCHEMA[key].max, Math.max(SCHEMA[key].min, roundLr(v)));
+  return { lrMin: fit('lrMin', b.lrMin), lrMax: fit('lrMax', b.lrMax) };
+}
+
+/** Sets LR max (and LR min by the schedule's rule) and goes back to training: one URL update. */
+export function applyToTraining(lrMax: number): void {
+  labStore.setState((s) => ({
+    config: { ...s.config, ...boundsFor(s.config, lrMax), mode: 'train' },
+  }));
+}
+
+export function setMode(mode: TrainConfig['mode']): void {
+  labStore.getState().setField('mode', mode);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatLr, logTicks, rangeRows, rangeValRows } from './rows';
+
+describe('range chart rows', () => {
+  it.each([
+    [1e-5, 10, [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10]],
+    [0.001, 1, [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]],
+    [0.1, 3, [0.1, 0.2, 0.3, 0.5, 1, 2, 3]],
+    [1, 1, []],
+  ])('logTicks(%f, %f)', (lo, hi, ticks) => {
+    expect(logTicks(lo, hi)).toEqual(ticks);
+  });
+
+  it.each([
+    [1e-5, '1e-5'],
+    [2.5e-5, '2.5e-5'],
+    [0.003, '0.003'],
+    [0.1234, '0.123'],
+    [10, '10'],
+  ])('formatLr(%f) = %s', (lr, text) => {
+    expect(formatLr(lr)).toBe(text);
+  });
+
+  it('drops non-finite losses and validation points without an LR', () => {
+    const rows = rangeRows([
+      { step: 1, loss: 2, lr: 0.01, momentum: 0.9 },
+      { step: 2, loss: NaN, lr: 0.02, momentum: 0.9 },
+    ]);
+    expect(rows).toEqual([{ lr: 0.01, loss: 2, smooth: 2 }]);
+    expect(
+      rangeValRows([
+        { step: 4, epoch: 1, loss: 2, top1: 0.25, top5: 0.5, lr: 0.1 },
+        { step: 8, epoch: 2, loss: 2, top1: 0.25, top5: 0.5 },
+      ]),
+    ).toEqual([{ lr: 0.1, valLoss: 2, accuracy: 25 }]);
+  });
+});
