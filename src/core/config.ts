@@ -47,6 +47,14 @@ export type MomScheduleName = (typeof MOM_SCHEDULES)[number];
 export const THREE_PHASE_CHOICES = ['off', 'on'] as const;
 export type ThreePhaseChoice = (typeof THREE_PHASE_CHOICES)[number];
 
+/** What a sweep varies: weight decay, momentum (cyclic range or constant) or batch size. */
+export const SWEEP_PARAMS = ['wd', 'mom', 'batch'] as const;
+export type SweepParam = (typeof SWEEP_PARAMS)[number];
+
+/** The super-convergence demo's budget: minutes for both runs, or one epoch each ('tiny'). */
+export const DEMO_BUDGETS = ['tiny', '5', '10', '20'] as const;
+export type DemoBudget = (typeof DEMO_BUDGETS)[number];
+
 export interface TrainConfig {
   model: ModelName;
   dataset: DatasetName;
@@ -95,6 +103,12 @@ export interface TrainConfig {
   rangeEnd: number;
   /** LR range test: iterations in the sweep. */
   rangeSteps: number;
+  /** Sweeps: the hyper-parameter varied (its values travel as `sweepValues`, see link.ts). */
+  sweepParam: SweepParam;
+  /** Super-convergence demo: the time budget for both runs. */
+  demoBudget: DemoBudget;
+  /** Guided recipe: the step shown (1 range test … 5 final 1cycle run). */
+  recipeStep: number;
 }
 
 interface NumberField {
@@ -220,6 +234,16 @@ export const SCHEMA: Schema = {
     default: 100,
     integer: true,
     label: 'Iterations',
+  },
+  sweepParam: { kind: 'enum', values: SWEEP_PARAMS, default: 'wd', label: 'Vary' },
+  demoBudget: { kind: 'enum', values: DEMO_BUDGETS, default: '5', label: 'Budget' },
+  recipeStep: {
+    kind: 'number',
+    min: 1,
+    max: 5,
+    default: 1,
+    integer: true,
+    label: 'Recipe step',
   },
 };
 

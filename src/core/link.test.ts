@@ -28,6 +28,7 @@ describe('parseLink: versions', () => {
       config,
       hide: ['seed', 'chart.schedule'],
       shared: null,
+      sweepValues: null,
       notices: [],
     });
   });

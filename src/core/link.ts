@@ -52,7 +52,7 @@ export function hideableNames(): string[] {
 }
 
 /** Keys of the link that are not settings. */
-const LINK_KEYS = new Set(['v', 'hide', 'r']);
+const LINK_KEYS = new Set(['v', 'hide', 'r', 'sweepValues']);
 
 export interface ParsedLink {
   /** The version the link declared (1 when absent). */
@@ -62,6 +62,8 @@ export interface ParsedLink {
   hide: string[];
   /** The raw shared-result payload, if any (decoded elsewhere: it needs decompression). */
   shared: string | null;
+  /** Sweeps: the values as the user typed them (a comma list, checked by core/sweep), if given. */
+  sweepValues: string | null;
   /** One line per key the page changed or ignored, naming it. */
   notices: string[];
 }
@@ -84,10 +86,13 @@ export function parseLink(entries: Iterable<QueryEntry>): ParsedLink {
   const rValues = migrated.filter(([k]) => k === 'r').map(([, v]) => v);
   const shared = rValues.length > 0 ? (rValues[rValues.length - 1] ?? null) : null;
 
+  const sweepRaw = migrated.filter(([k]) => k === 'sweepValues').map(([, v]) => v);
+  const sweepValues = sweepRaw.length > 0 ? (sweepRaw.at(-1) ?? '').slice(0, 400) : null;
+
   const known = new Set<string>([...CONFIG_KEYS, ...LINK_KEYS]);
   const unknownKeys = [...new Set(migrated.map(([k]) => k))].filter((k) => !known.has(k));
   notices.push(...unknownKeys.map((k) => `${printable(k)}: not a setting of this lab; ignored`));
-  return { version, config: parsed.config, hide, shared, notices };
+  return { version, config: parsed.config, hide, shared, sweepValues, notices };
 }
 
 function readVersion(entries: readonly QueryEntry[], notices: string[]): number {
@@ -126,12 +131,16 @@ export function linkToQuery(link: {
   config: TrainConfig;
   hide?: readonly string[];
   shared?: string | null;
+  sweepValues?: string | null;
 }): string {
   let q = `v=${URL_VERSION}&${configToQuery(link.config)}`;
   // Commas stay readable in `hide`; names never contain other reserved characters.
   if (link.hide && link.hide.length > 0)
     q += `&hide=${link.hide.map(encodeURIComponent).join(',')}`;
   if (link.shared) q += `&r=${encodeURIComponent(link.shared)}`;
+  // Commas stay readable here too: the list is split on them when read back.
+  if (link.sweepValues != null)
+    q += `&sweepValues=${link.sweepValues.split(',').map(encodeURIComponent).join(',')}`;
   return q;
 }
 

@@ -13,6 +13,7 @@ import { evaluate } from './evaluate';
 import { LossQueue } from './loss-queue';
 import { buildModel, type ModelId } from './models';
 import { epochOrder } from './order';
+import { takeSnapshot, type WeightSnapshot } from './topology';
 import { createTrainStep } from './train-step';
 
 export type EngineEvent =
@@ -35,6 +36,10 @@ export interface RunOptions {
   readbackEvery?: number;
   /** Validation passes per epoch (default 1, at the end of each epoch). */
   evalsPerEpoch?: number;
+  /** Steps after which the weights are cloned and handed to `onSnapshot` (loss topology). */
+  snapshotSteps?: readonly number[];
+  /** Receives each snapshot; the receiver owns (and disposes) its tensors. */
+  onSnapshot?(snapshot: WeightSnapshot): void;
 }
 
 /** What a queued loss was computed with. */
@@ -156,6 +161,8 @@ export async function runTraining(
         step++;
         windowSteps++;
         pending.push(loss, { step, lr, momentum });
+        if (opts.onSnapshot && opts.snapshotSteps?.includes(step))
+          opts.onSnapshot(takeSnapshot(model, step, numClasses));
 
         const isEval = evalSteps.has(step);
         if (pending.length >= readbackEvery || isEval || step === totalSteps) {

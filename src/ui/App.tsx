@@ -10,10 +10,14 @@ import { ConfigForm } from './controls/ConfigForm';
 import { Header } from './Header';
 import { Hideable } from './Hideable';
 import { HistoryPanel } from './history/HistoryPanel';
-import { ComingSoon, MODE_PANEL_ID, ModeTabs } from './ModeTabs';
+import { MODE_PANEL_ID, ModeTabs } from './ModeTabs';
 import { RangePanel } from './range/RangePanel';
+import { RecipePanel } from './recipe/RecipePanel';
 import { SharePanel } from './share/SharePanel';
 import { StatusPanel } from './status/StatusPanel';
+import { TopologyPanel } from './topology/TopologyPanel';
+import { DemoPanel } from './sweep/DemoPanel';
+import { SweepPanel } from './sweep/SweepPanel';
 import { useLab } from './store/hooks';
 import { UrlNotice } from './UrlNotice';
 
@@ -40,7 +44,9 @@ export function App() {
           aria-labelledby={`mode-tab-${mode}`}
         >
           {mode === 'range' && <RangePanel />}
-          {mode !== 'train' && mode !== 'range' && <ComingSoon mode={mode} />}
+          {mode === 'sweep' && <SweepPanel />}
+          {mode === 'demo' && <DemoPanel />}
+          {mode === 'recipe' && <RecipePanel />}
           {mode === 'train' && (
             <>
               <StatusPanel />
@@ -64,6 +70,7 @@ export function App() {
               <Hideable name="panel.history">
                 <HistoryPanel />
               </Hideable>
+              <TopologyPanel />
             </>
           )}
         </div>

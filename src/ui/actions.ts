@@ -15,7 +15,10 @@ export function startRun(): void {
   const runId = newRunId();
   s.setWorkerError(null);
   s.beginRun(runId, s.config);
-  send({ type: 'start', runId, config: s.config });
+  // Loss topology: the worker keeps the weights at the planned steps.
+  const snapshotAt = s.snapshotPlan ? [...s.snapshotPlan] : undefined;
+  s.resetSnapshots(snapshotAt ? runId : null);
+  send({ type: 'start', runId, config: s.config, ...(snapshotAt ? { snapshotAt } : {}) });
 }
 
 export function togglePause(): void {

@@ -10,6 +10,7 @@ import './styles.css';
 const link = readUrlLink(location.search);
 labStore.getState().loadConfig(link.config, link.notices);
 labStore.getState().setHidden(link.hide);
+labStore.getState().setSweepText(link.sweepValues);
 startUrlSync();
 if (link.shared !== null) void openSharedFromLink(link.shared);
 void startHistory();

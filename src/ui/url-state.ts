@@ -21,6 +21,7 @@ export function queryFor(s: LabState): string {
     config: s.config,
     hide: s.hidden,
     shared: sharedOnShow(s)?.payload ?? null,
+    sweepValues: s.config.mode === 'sweep' ? s.sweepText : null,
   });
 }
 
@@ -32,6 +33,7 @@ export function startUrlSync(): () => void {
       s.config === prev.config &&
       s.hidden === prev.hidden &&
       s.shared === prev.shared &&
+      s.sweepText === prev.sweepText &&
       s.run === prev.run
     )
       return;

@@ -5,15 +5,19 @@
 import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
 import type { RangeSpec } from '../core/range-test';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
+import type { TopologyPoint } from '../core/topology';
 
-export type { Progress, RunState, TrainPoint, ValPoint };
+export type { Progress, RunState, TopologyPoint, TrainPoint, ValPoint };
 
 /** Page → worker. */
 export type Command =
   | { type: 'loadDataset'; dataset: DatasetName }
   /** A tarball the user picked in the page; parsed (gunzip, untar) in the worker. */
   | { type: 'loadTarball'; file: File; dataset: DatasetName }
-  | { type: 'start'; runId: string; config: TrainConfig }
+  /** `snapshotAt`: steps whose weights the worker keeps for the loss-topology line. */
+  | { type: 'start'; runId: string; config: TrainConfig; snapshotAt?: number[] }
+  /** Loss along the line between the two snapshots of run `runId` (first images of each split). */
+  | { type: 'topology'; runId: string; trainCount: number; valCount: number }
   /** An LR range test: a fresh model swept over `range`; pause and stop apply as to a run. */
   | { type: 'rangeTest'; runId: string; config: TrainConfig; range: RangeSpec }
   | { type: 'pause' }
@@ -49,4 +53,8 @@ export type WorkerEvent =
   | { type: 'state'; runId: string; state: RunState; message?: string }
   /** A range test's end: where it diverged (LR and step), or nulls when it swept to the end. */
   | { type: 'rangeResult'; runId: string; divergedAt: number | null; divergedStep: number | null }
+  /** The worker now holds the weights of `runId` after `step`. */
+  | { type: 'snapshot'; runId: string; step: number }
+  /** The topology line: points, or why there are none (`error`). */
+  | { type: 'topologyResult'; runId: string; points: TopologyPoint[]; error?: string }
   | { type: 'error'; message: string };

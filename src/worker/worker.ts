@@ -11,6 +11,7 @@ import { datasetFromTarball } from '../engine/data/tarball';
 import type { LoadedDataset } from '../engine/data/types';
 import { runRangeTest, type RangeEngineEvent } from '../engine/range-test';
 import { runTraining, type EngineEvent } from '../engine/run';
+import { disposeSnapshot, evaluateLine, type WeightSnapshot } from '../engine/topology';
 import type { Command, WorkerEvent } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -65,6 +66,41 @@ class RunControl {
 }
 
 let active: { runId: string; control: RunControl; deviceLost?: boolean } | null = null;
+
+/** Weight snapshots of the latest training run, for the loss-topology line. */
+let snapshots: { runId: string; config: TrainConfig; list: WeightSnapshot[] } | null = null;
+
+function dropSnapshots(): void {
+  snapshots?.list.forEach(disposeSnapshot);
+  snapshots = null;
+}
+
+async function topology(cmd: Extract<Command, { type: 'topology' }>): Promise<void> {
+  const { runId } = cmd;
+  const held = snapshots?.runId === runId ? snapshots : null;
+  if (!held || held.list.length < 2) {
+    post({ type: 'topologyResult', runId, points: [], error: 'This run has no two snapshots.' });
+    return;
+  }
+  const control = new RunControl(() => {});
+  active = { runId, control };
+  try {
+    const data = await prepare(held.config);
+    const [w1, w2] = held.list as [WeightSnapshot, WeightSnapshot];
+    const points = await evaluateLine(w1, w2, data, {
+      trainCount: cmd.trainCount,
+      valCount: cmd.valCount,
+      batchSize: held.config.batchSize,
+      dataset: held.config.dataset,
+      checkpoint: () => control.checkpoint(),
+    });
+    post({ type: 'topologyResult', runId, points });
+  } catch (err) {
+    post({ type: 'topologyResult', runId, points: [], error: messageOf(err) });
+  } finally {
+    if (active?.runId === runId) active = null;
+  }
+}
 
 function reportData(dataset: DatasetName, promise: Promise<LoadedDataset>): void {
   promise.then(
@@ -185,7 +221,15 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
         checkpoint: () => control.checkpoint(),
         pauseRequested: () => control.isPaused,
       },
-      { readbackEvery: readbackInterval(totalSteps) },
+      {
+        readbackEvery: readbackInterval(totalSteps),
+        snapshotSteps: cmd.snapshotAt,
+        onSnapshot: (snap) => {
+          if (snapshots?.runId !== runId) return disposeSnapshot(snap);
+          snapshots.list.push(snap);
+          post({ type: 'snapshot', runId, step: snap.step });
+        },
+      },
     );
     // 'diverged' is announced by the engine with its step and LR; a lost device by its handler.
     if (outcome !== 'diverged' && !run.deviceLost) post({ type: 'state', runId, state: outcome });
@@ -213,7 +257,22 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
         });
         break;
       }
+      // The previous run's snapshots give way to this run's.
+      dropSnapshots();
+      if (cmd.snapshotAt?.length) snapshots = { runId: cmd.runId, config: cmd.config, list: [] };
       void start(cmd.runId, cmd);
+      break;
+    case 'topology':
+      if (active) {
+        post({
+          type: 'topologyResult',
+          runId: cmd.runId,
+          points: [],
+          error: 'A run is active: wait for it to end before evaluating the line.',
+        });
+        break;
+      }
+      void topology(cmd);
       break;
     case 'rangeTest':
       if (active) {

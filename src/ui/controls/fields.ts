@@ -31,6 +31,13 @@ export const OPTION_TEXT: Record<string, string> = {
   multistep: 'Multistep (÷ at chosen points)',
   constant: 'Constant',
   cyclic: 'Cyclic, opposite to the LR',
+  wd: 'Weight decay',
+  mom: 'Momentum',
+  batch: 'Batch size',
+  tiny: 'Tiny: one epoch each (a check, not a demo)',
+  '5': '5 minutes',
+  '10': '10 minutes',
+  '20': '20 minutes',
 };
 
 export function datasetName(dataset: string): string {

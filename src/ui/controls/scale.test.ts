@@ -4,7 +4,8 @@ import { niceStep, sliderScale, STEPS_PER_DECADE } from './scale';
 
 const numericFields = CONFIG_KEYS.flatMap((key) => {
   const field = SCHEMA[key];
-  return field.kind === 'number' && key !== 'seed' ? [{ key, field }] : [];
+  // Seed and the recipe step (1–5, set by buttons) have no slider.
+  return field.kind === 'number' && key !== 'seed' && key !== 'recipeStep' ? [{ key, field }] : [];
 });
 
 describe('slider scale', () => {

@@ -6,13 +6,17 @@ import { createDataSlice } from './data-slice';
 import { createHistorySlice } from './history-slice';
 import { createLinkSlice } from './link-slice';
 import { createRangeSlice } from './range-slice';
+import { createRecipeSlice } from './recipe-slice';
 import { createRunSlice } from './run-slice';
+import { createTopologySlice } from './topology-slice';
+import { createSweepSlice } from './sweep-slice';
 import type { LabState } from './types';
 
 export type { LabState } from './types';
 export { isActive, type RunInfo } from './run-slice';
 export type { BackendStatus, DataStatus } from './data-slice';
 export { isRangeActive, type RangeRun } from './range-slice';
+export { isQueueActive, type QueueEntry, type RunQueue } from './sweep-slice';
 
 export const labStore = createStore<LabState>()((...a) => ({
   ...createConfigSlice(...a),
@@ -21,6 +25,9 @@ export const labStore = createStore<LabState>()((...a) => ({
   ...createHistorySlice(...a),
   ...createLinkSlice(...a),
   ...createRangeSlice(...a),
+  ...createRecipeSlice(...a),
+  ...createTopologySlice(...a),
+  ...createSweepSlice(...a),
 }));
 
 /** Back to the first state, for tests. */
@@ -33,6 +40,7 @@ export function applyWorkerEvent(e: WorkerEvent): void {
   const s = labStore.getState();
   // A range test's events go to its own slice; everything else to the training run.
   if (s.onRangeEvent(e)) return;
+  if (s.onTopologyEvent(e)) return;
   switch (e.type) {
     case 'ready':
       s.setWorkerReady(true);

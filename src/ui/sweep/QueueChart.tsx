@@ -1,0 +1,106 @@
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { overlayColour } from '../history/colours';
+import type { EntrySeries } from './rows';
+
+export type Metric = 'loss' | 'top1';
+
+/**
+ * Several runs on one chart: smoothed training loss (solid) and validation loss (dashed, dots),
+ * or validation accuracy; the best run is drawn thicker.
+ */
+export function QueueChart({
+  series,
+  metric,
+  xLabel,
+  best,
+  testId,
+  title,
+}: {
+  series: EntrySeries[];
+  metric: Metric;
+  xLabel: string;
+  best: number | null;
+  testId: string;
+  title: string;
+}) {
+  const curves = series.filter((s) => s.train.length > 0 || s.val.length > 0).length;
+  return (
+    <div
+      className="chart"
+      data-testid={testId}
+      data-curves={curves}
+      role="figure"
+      aria-label={title}
+    >
+      <LineChart
+        responsive
+        style={{ width: '100%', height: '100%' }}
+        margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
+      >
+        <CartesianGrid stroke="#e3e7ee" />
+        <XAxis
+          type="number"
+          dataKey="x"
+          domain={[0, 'dataMax']}
+          tick={{ fontSize: 12 }}
+          tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
+          label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
+        />
+        <YAxis
+          type="number"
+          domain={metric === 'top1' ? [0, 1] : [0, 'auto']}
+          allowDataOverflow
+          tick={{ fontSize: 12 }}
+          width={56}
+          tickFormatter={(v: number) =>
+            metric === 'top1' ? `${Math.round(v * 100)}%` : String(Number(v.toPrecision(3)))
+          }
+          label={{
+            value: metric === 'top1' ? 'Validation accuracy' : 'Loss (cross-entropy)',
+            angle: -90,
+            position: 'insideLeft',
+            offset: 4,
+            style: { textAnchor: 'middle' },
+          }}
+        />
+        <Tooltip
+          formatter={(v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : String(v))}
+          labelFormatter={(x) => `${xLabel} ${Number(Number(x).toPrecision(4))}`}
+        />
+        <Legend verticalAlign="top" />
+        {series.flatMap((s, i) => {
+          const colour = overlayColour(i);
+          const width = i === best ? 3 : 1.5;
+          const name = i === best ? `${s.label} ★ best` : s.label;
+          const lines = [
+            <Line
+              key={`${i}-val`}
+              data={s.val}
+              dataKey={metric}
+              name={metric === 'top1' ? name : `${name} (val)`}
+              stroke={colour}
+              strokeDasharray={metric === 'top1' ? undefined : '5 3'}
+              strokeWidth={width}
+              dot={{ r: 3, fill: colour }}
+              isAnimationActive={false}
+            />,
+          ];
+          if (metric === 'loss')
+            lines.unshift(
+              <Line
+                key={`${i}-train`}
+                data={s.train}
+                dataKey="smooth"
+                name={`${name} (train)`}
+                stroke={colour}
+                strokeWidth={width}
+                dot={false}
+                isAnimationActive={false}
+              />,
+            );
+          return lines;
+        })}
+      </LineChart>
+    </div>
+  );
+}

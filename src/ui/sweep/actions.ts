@@ -1,0 +1,132 @@
+/**
+ * Runs a queue (a sweep or the demo) one entry after the other through the worker's ordinary
+ * `start` command, following the run slice to know when each entry ends.
+ */
+import { demoConfigs, demoEpochs } from '../../core/demo';
+import type { TrainConfig } from '../../core/config';
+import type { RunState } from '../../core/run';
+import {
+  applySweepValue,
+  parseSweepValues,
+  SWEEP_PRESETS,
+  sweepLabel,
+  type SweepParam,
+} from '../../core/sweep';
+import { stopRun } from '../actions';
+import { labStore, type LabState } from '../store';
+import type { QueueEntry, QueueKind } from '../store/sweep-slice';
+import { send } from '../worker-client';
+
+const ENDED: readonly RunState[] = ['done', 'stopped', 'diverged', 'failed'];
+
+let following = false;
+/** performance.now() when the current entry was sent. */
+let startedAt = 0;
+
+function newRunId(): string {
+  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `queue-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The values the sweep panel runs: what the user typed, or the parameter's preset. */
+export function sweepTextOf(s: Pick<LabState, 'sweepText'>, param: SweepParam): string {
+  return s.sweepText ?? SWEEP_PRESETS[param];
+}
+
+export function startSweep(): void {
+  const s = labStore.getState();
+  const param = s.config.sweepParam;
+  const { values } = parseSweepValues(param, sweepTextOf(s, param));
+  if (values.length === 0) return;
+  startQueue(
+    'sweep',
+    values.map((v) => ({ label: sweepLabel(v), config: applySweepValue(s.config, v) })),
+  );
+}
+
+/** Images per second to size the demo: the newest saved run of this model and data, if any. */
+export function measuredImagesPerSec(s: LabState): number {
+  const c = s.config;
+  const same = s.historyRuns.find(
+    (r) => r.imagesPerSec > 0 && r.config.model === c.model && r.config.dataset === c.dataset,
+  );
+  return same?.imagesPerSec ?? s.run?.progress?.imagesPerSec ?? 0;
+}
+
+export function demoEpochsNow(s: LabState): number {
+  return demoEpochs(s.config.demoBudget, measuredImagesPerSec(s), s.config.trainSize);
+}
+
+export function startDemo(): void {
+  const s = labStore.getState();
+  startQueue('demo', demoConfigs(s.config, demoEpochsNow(s)));
+}
+
+export function stopQueue(): void {
+  labStore.getState().cancelQueue();
+  stopRun();
+}
+
+function startQueue(kind: QueueKind, entries: { label: string; config: TrainConfig }[]): void {
+  follow();
+  const s = labStore.getState();
+  s.setWorkerError(null);
+  s.beginQueue(kind, entries);
+  startEntry(0);
+}
+
+function startEntry(index: number): void {
+  const s = labStore.getState();
+  const entry = s.queue?.entries[index];
+  if (!entry) return;
+  const runId = newRunId();
+  s.setQueueCurrent(index);
+  s.patchEntry(index, { runId, state: 'starting' });
+  startedAt = performance.now();
+  s.beginRun(runId, entry.config);
+  send({ type: 'start', runId, config: entry.config });
+}
+
+/** Subscribes once: copies the live run's progress into its entry and starts the next one. */
+function follow(): void {
+  if (following) return;
+  following = true;
+  labStore.subscribe((s, prev) => {
+    const q = s.queue;
+    const run = s.run;
+    if (!q || !run || q.current >= q.entries.length) return;
+    const i = q.current;
+    const entry = q.entries[i]!;
+    if (entry.runId !== run.runId || ENDED.includes(entry.state as RunState)) return;
+    // One patch per store change: a nested call then sees this entry's new state.
+    const patch: Partial<QueueEntry> = {};
+    const last = s.trainPoints.at(-1);
+    if (s.trainPoints !== prev.trainPoints && last)
+      patch.clock = [
+        ...entry.clock,
+        { step: last.step, sec: (performance.now() - startedAt) / 1000 },
+      ];
+    if (run.progress && run.progress !== prev.run?.progress) {
+      patch.totalSteps = run.progress.totalSteps;
+      patch.stepsPerEpoch = run.progress.totalSteps / Math.max(1, run.progress.epochs);
+      patch.imagesPerSec = run.progress.imagesPerSec || entry.imagesPerSec;
+    }
+    if (run.state !== entry.state) patch.state = run.state;
+    const ended = ENDED.includes(run.state);
+    if (ended)
+      Object.assign(patch, { message: run.message, train: s.trainPoints, val: s.valPoints });
+    if (Object.keys(patch).length > 0) s.patchEntry(i, patch);
+    if (!ended) return;
+    // Stop (here or on the Train tab) or a crash ends the queue; a diverged value is a result.
+    const next = i + 1;
+    if (q.cancelled || run.state === 'stopped' || run.state === 'failed') {
+      s.cancelQueue();
+    } else if (next < q.entries.length) {
+      queueMicrotask(() => startEntry(next));
+    } else {
+      s.setQueueCurrent(next);
+    }
+  });
+}
