@@ -220,3 +220,21 @@ describe('diagnose on a recorded real run', () => {
     expect(kinds(regions)).not.toContain('overfitting');
   });
 });
+
+describe('an early training spike before a long overfitting bump', () => {
+  it('labels the bump overfitting, not instability (seen in a real 32-image shallow3 run)', () => {
+    // Raw train losses: a blow-up at steps 2–3, then a steady fall; validation per epoch as the
+    // lab's epoch table showed for that run in Chromium (2 steps per epoch).
+    const rawTrain = [2.31, 16, 12, 9, 6, 4, 3, 2.9, 2.7, 2.6, 2.5, 2.4, 2.3, 2.2, 2.1, 2.0];
+    const tail = [1.9, 1.8, 1.7, 1.6, 1.5, 1.4, 1.3, 1.25];
+    const train = [...rawTrain, ...tail].map((loss, i) => ({ x: i + 1, loss }));
+    const valLosses = [2.97, 2.31, 2.3, 2.41, 2.62, 2.86, 3.07, 3.38, 4.61, 5.0, 4.81, 6.16];
+    const val = valLosses.map((loss, i) => ({ x: 2 * (i + 1), loss }));
+    const regions = diagnose(train, val);
+    const over = regions.filter((r) => r.kind === 'overfitting');
+    expect(over).toHaveLength(1);
+    expect(over[0]!.from).toBeLessThanOrEqual(8);
+    // The newest point counts once a later one confirms it, so the bump ends at or before 22.
+    expect(over[0]!.to).toBeGreaterThanOrEqual(20);
+  });
+});

@@ -194,10 +194,14 @@ export function diagnose(
       const to = v[r.j]!.x;
       const tA = trainAt[r.i]!;
       const tB = trainAt[r.j]!;
-      // Training loss that rose clearly too (or a train spike inside) means instability.
+      // Training loss that rose clearly too, or a train spike spanning much of the rise, means
+      // instability. A spike that merely touches the rise (an early blip whose smoothed tail lags
+      // into it) does not turn a long overfitting bump into instability.
       const trainRose =
         (Number.isFinite(tA) && Number.isFinite(tB) && tB > tA * (1 + o.trainSpike / 2) + 1e-3) ||
-        trainSpans.some((s) => t[s.i]!.x <= to && t[s.j]!.x >= from);
+        trainSpans.some(
+          (s) => Math.min(t[s.j]!.x, to) - Math.max(t[s.i]!.x, from) >= (to - from) / 2,
+        );
       regions.push({ kind: trainRose ? 'instability' : 'overfitting', from, to });
     }
     // Trends over windows a little longer than the smallest region, so one point cannot flip them.
