@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // E2E_PORT lets two checkouts (or helpers) run specs side by side.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The e2e build (test-only fault hooks compiled in) is served on the next port; see e2e/fixtures.ts. */
+export const HOOKS_PORT = PORT + 1;
 
 /**
  * End-to-end tests drive the built app (`vite preview`) in the system Chromium, whose WebGPU runs
@@ -36,10 +38,19 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // The production build: what users get, and what every spec runs unless it needs a fault hook.
+      command: `npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `npx vite preview --mode e2e --outDir dist-e2e --port ${HOOKS_PORT} --strictPort`,
+      url: `http://localhost:${HOOKS_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
 });

@@ -68,4 +68,12 @@ export const test = base.extend<{ lab: Lab }>({
   },
 });
 
+/**
+ * Specs that inject faults (worker crash, lost device, …) run against the e2e build, whose
+ * `__LAB_TEST_HOOKS__` is true; the production build on the other port has no hooks.
+ */
+export const hooksTest = test.extend({
+  baseURL: `http://localhost:${Number(process.env.E2E_PORT ?? 4173) + 1}`,
+});
+
 export { expect };
