@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       'dist',
       'dist-e2e',
+      'dist-bench',
       'node_modules',
       'public/data',
       'test-results',

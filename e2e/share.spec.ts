@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { defaultConfig } from '../src/core/config';
 import { linkToQuery } from '../src/core/link';
 import { packRun, toBase64Url, type SharedRun } from '../src/core/share-codec';
@@ -18,8 +18,9 @@ function sharedRun(): SharedRun {
   const train = Array.from({ length: 300 }, (_, i) => ({
     step: i + 1,
     loss: 2.3 * Math.exp(-i / 120) + 0.1 * Math.sin(i),
-    lr: 0.05,
-    momentum: 0.9,
+    // Annealed in the second epoch, so a hover shows the LR and momentum of its own row.
+    lr: i < 150 ? 0.05 : 0.02,
+    momentum: i < 150 ? 0.85 : 0.95,
   }));
   return {
     config,
@@ -135,3 +136,60 @@ test('future-version links and classroom mode', async ({ lab, page }) => {
   await expect(page).toHaveURL(/[?&]hide=seed,chart.schedule,panel.history$/);
   await expect(page).toHaveURL(/\?v=1&/);
 });
+
+test('hovering the charts shows step, epoch, LR, momentum and the values', async ({
+  lab,
+  page,
+}) => {
+  await page.goto(sharedLink(sharedRun()));
+  await expect(lab.chart).toHaveAttribute('data-train-points', '200');
+
+  // The last dot of each chart is the second evaluation: step 300, the end of epoch 2.
+  const loss = await hoverLastRow(page, lab.chart);
+  await expect(fact(loss, 'Step')).toHaveText('300');
+  await expect(fact(loss, 'Epoch')).toHaveText('2.00');
+  await expect(fact(loss, 'LR')).toHaveText('0.02');
+  await expect(fact(loss, 'Momentum')).toHaveText('0.95');
+  await expect(fact(loss, 'Validation loss')).toHaveText('1.3');
+  await expect(fact(loss, 'Train loss (smoothed)')).toHaveText(/^\d\.\d+$/);
+
+  const accuracy = await hoverLastRow(page, page.getByTestId('accuracy-chart'));
+  await expect(fact(accuracy, 'Step')).toHaveText('300');
+  await expect(fact(accuracy, 'Epoch')).toHaveText('2.00');
+  await expect(fact(accuracy, 'LR')).toHaveText('0.02');
+  await expect(fact(accuracy, 'Momentum')).toHaveText('0.95');
+  await expect(fact(accuracy, 'Top-1')).toHaveText('52%');
+  await expect(fact(accuracy, 'Top-5')).toHaveText('93%');
+
+  const gap = await hoverLastRow(page, page.getByTestId('gap-chart'));
+  await expect(fact(gap, 'Step')).toHaveText('300');
+  await expect(fact(gap, 'Generalisation error')).toHaveText(/^-?\d\.\d+$/);
+});
+
+/** Hovers a chart's last data dot (the last evaluation, inside the plot area) and returns its tooltip. */
+async function hoverLastRow(page: Page, chart: Locator): Promise<Locator> {
+  const dot = chart.locator('.recharts-line-dots circle').last();
+  const tip = chart.getByTestId('chart-tooltip');
+  // Retried: the page may still shift (data loading above) between measuring and moving.
+  await expect(async () => {
+    await dot.scrollIntoViewIfNeeded();
+    const box = await dot.boundingBox();
+    if (!box) throw new Error('chart has no data dot');
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    // Several moves, as a hand would: recharts follows pointer moves over its wrapper.
+    await page.mouse.move(x - 60, y);
+    await page.mouse.move(x, y, { steps: 4 });
+    await expect(tip).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  return tip;
+}
+
+/** The value the tooltip shows beside `label`. */
+function fact(tip: Locator, label: string): Locator {
+  return tip
+    .locator('div')
+    .filter({ has: tip.page().locator('dt', { hasText: new RegExp(`^${escape(label)}$`) }) })
+    .locator('dd');
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

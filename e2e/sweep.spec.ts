@@ -4,7 +4,8 @@ import { TINY, expect, query, test } from './fixtures';
 const SMALL = {
   ...TINY,
   trainSize: '64',
-  valSize: '32',
+  // Sweep runs evaluate 4 times each (see sweepEvalsPerEpoch): a small validation subset.
+  valSize: '16',
   batchSize: '16',
   epochs: '1',
   // The cpu backend skips WebGPU shader compiles: each run starts sooner on SwiftShader.
@@ -15,6 +16,7 @@ test('a two-value weight-decay sweep runs both and overlays their curves', async
   lab,
   page,
 }) => {
+  test.setTimeout(420_000);
   await page.goto(query({ ...SMALL, mode: 'sweep', sweepParam: 'wd', sweepValues: '1e-3,0' }));
   await expect(page.getByRole('tab', { name: 'Sweeps' })).toHaveAttribute('aria-selected', 'true');
   await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
@@ -30,7 +32,7 @@ test('a two-value weight-decay sweep runs both and overlays their curves', async
   await lab.button('Start').click();
 
   await expect(page.getByTestId('queue-status')).toHaveText('All 2 runs finished', {
-    timeout: 150_000,
+    timeout: 300_000,
   });
   const chart = page.getByTestId('sweep-chart');
   await expect(chart).toHaveAttribute('data-curves', '2');
@@ -40,6 +42,9 @@ test('a two-value weight-decay sweep runs both and overlays their curves', async
   await expect(chart.locator('.recharts-legend-item', { hasText: 'WD 0 ' }).first()).toBeVisible();
   for (const i of [0, 1])
     await expect(page.getByTestId(`queue-row.${i}`)).toHaveAttribute('data-state', /done|diverged/);
+  // A 1-epoch run still evaluates 4 times (one dot each), so its early validation loss is read
+  // at 25% of the run, not at its end.
+  await expect(chart.locator('.recharts-line-dots circle')).toHaveCount(8);
   // The best run is marked, and the rule is stated beside it.
   await expect(page.getByTestId('sweep-best')).toHaveCount(1);
   await expect(page.getByTestId('sweep-rule')).toContainText('first 25%');
@@ -66,4 +71,68 @@ test('the super-convergence demo at its smallest budget runs 1cycle then multist
   await expect(page.getByTestId('queue-row.1')).toContainText('Multistep');
   for (const id of ['demo-accuracy', 'demo-loss'])
     await expect(page.getByTestId(id)).toHaveAttribute('data-curves', '2');
+});
+
+test('LR range tests at two weight decays overlay against LR, the best marked (Fig. 4a)', async ({
+  lab,
+  page,
+}) => {
+  // Two range tests of 6 iterations, each evaluated every iteration: slow on SwiftShader under load.
+  test.setTimeout(420_000);
+  await page.goto(
+    query({
+      ...SMALL,
+      // Range tests read back and evaluate often: WebGPU (SwiftShader) beats the cpu backend here.
+      backend: 'auto',
+      mode: 'sweep',
+      sweepParam: 'rangeWd',
+      sweepValues: '1e-3,0',
+      rangeMode: 'exp',
+      rangeStart: '0.001',
+      rangeEnd: '1',
+      rangeSteps: '6',
+    }),
+  );
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  // The LR sweep the tests share is set here, from the link.
+  await expect(lab.number('rangeSteps')).toHaveValue('6');
+  await lab.button('Start').click();
+
+  // Pause holds the running range test; Resume lets it go on.
+  const first = page.getByTestId('queue-row.0');
+  await expect(first).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  // Once its first points are drawn (shaders compiled), the test pauses at its next iteration.
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-curves', '1', {
+    timeout: 120_000,
+  });
+  await lab.button('Pause').click();
+  await expect(first).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  await expect(lab.button('Resume')).toBeEnabled();
+  await lab.button('Resume').click();
+  await expect(first).not.toHaveAttribute('data-state', 'paused');
+
+  await expect(page.getByTestId('queue-status')).toHaveText('All 2 runs finished', {
+    timeout: 240_000,
+  });
+  for (const id of ['sweep-chart', 'sweep-accuracy']) {
+    const chart = page.getByTestId(id);
+    await expect(chart).toHaveAttribute('data-curves', '2');
+    await expect(chart).toContainText('Learning rate (log scale)');
+  }
+  const chart = page.getByTestId('sweep-chart');
+  await expect(
+    chart.locator('.recharts-legend-item', { hasText: 'WD 0.001' }).first(),
+  ).toBeVisible();
+  await expect(chart.locator('.recharts-legend-item', { hasText: 'WD 0 ' }).first()).toBeVisible();
+  for (const i of [0, 1])
+    await expect(page.getByTestId(`queue-row.${i}`)).toHaveAttribute('data-state', 'done');
+
+  // One best, marked in the table and on the chart at its lowest validation loss, rule stated.
+  await expect(page.getByTestId('sweep-best')).toHaveCount(1);
+  const marker = page.getByTestId('sweep-chart-best-marker');
+  await expect(marker).toBeAttached();
+  const lr = Number(await marker.getAttribute('data-x'));
+  expect(lr).toBeGreaterThanOrEqual(0.001);
+  expect(lr).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('sweep-rule')).toContainText('lowest before its range test');
 });

@@ -9,6 +9,11 @@ export interface BenchArgs {
   numClasses: number;
   /** L2 weight decay for both builds; 0 drops the naive build's regularizer kernels */
   weightDecay: number;
+  /** input-pipeline throughput: batch size and batches timed */
+  inputBatch: number;
+  inputBatches: number;
+  /** print the input-pipeline figures only (no training steps) */
+  inputOnly: boolean;
 }
 
 const DEFAULTS: BenchArgs = {
@@ -18,6 +23,9 @@ const DEFAULTS: BenchArgs = {
   steps: 3,
   numClasses: 10,
   weightDecay: 5e-4,
+  inputBatch: 128,
+  inputBatches: 100,
+  inputOnly: false,
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -30,6 +38,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       steps: { type: 'string' },
       classes: { type: 'string' },
       'weight-decay': { type: 'string' },
+      'input-batch': { type: 'string' },
+      'input-batches': { type: 'string' },
+      'input-only': { type: 'boolean' },
     },
   });
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
@@ -54,5 +65,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     steps: int('steps', values.steps, DEFAULTS.steps, 1),
     numClasses: int('classes', values.classes, DEFAULTS.numClasses, 2),
     weightDecay: nonNegative('weight-decay', values['weight-decay'], DEFAULTS.weightDecay),
+    inputBatch: int('input-batch', values['input-batch'], DEFAULTS.inputBatch, 1),
+    inputBatches: int('input-batches', values['input-batches'], DEFAULTS.inputBatches, 1),
+    inputOnly: values['input-only'] ?? DEFAULTS.inputOnly,
   };
 }

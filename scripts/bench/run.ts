@@ -1,66 +1,10 @@
 // The benchmark proper (see scripts/bench.ts for the environment it needs and docs/benchmarks.md).
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, type ModelId } from '../../src/engine/models/index';
-import { createTrainStep } from '../../src/engine/train-step';
-import { parseBenchArgs, type BenchArgs } from './args';
-import { measureStep, type StepFigures } from './measure';
-import { buildNaiveResNet, createNaiveStep } from './naive-resnet';
-import { measureAssembly } from './pipeline';
+import { parseBenchArgs } from './args';
+import { benchEngine, benchNaive, randomBatch } from './builds';
+import type { StepFigures } from './measure';
+import { measureAssembly, measureThroughput } from './pipeline';
 import { useNodeWebGpu } from './webgpu-node';
-
-const LR = 0.05;
-const MOMENTUM = 0.9;
-const SEED = 1;
-
-function randomBatch(args: BenchArgs): { xRaw: tf.Tensor4D; labels: tf.Tensor1D } {
-  return {
-    xRaw: tf.randomUniform([args.batch, 32, 32, 3], 0, 255, 'float32', SEED) as tf.Tensor4D,
-    labels: tf.randomUniform([args.batch], 0, args.numClasses, 'int32', SEED + 1) as tf.Tensor1D,
-  };
-}
-
-async function benchEngine(
-  args: BenchArgs,
-  xRaw: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): Promise<StepFigures> {
-  const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED);
-  const trainer = createTrainStep(model, {
-    weightDecay: args.weightDecay,
-    numClasses: args.numClasses,
-    dataset: 'cifar10',
-    augment: true,
-    seed: SEED,
-  });
-  try {
-    return await measureStep(() => trainer.step(xRaw, labels, LR, MOMENTUM), args);
-  } finally {
-    trainer.dispose();
-    model.dispose();
-  }
-}
-
-async function benchNaive(
-  args: BenchArgs,
-  xRaw: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): Promise<StepFigures> {
-  const model = buildNaiveResNet({
-    depth: args.depth,
-    numClasses: args.numClasses,
-    weightDecay: args.weightDecay,
-    seed: SEED,
-  });
-  // The naive user normalizes once, outside the step, and does no augmentation.
-  const x = tf.tidy(() => xRaw.div(255).sub(0.5)) as tf.Tensor4D;
-  const step = createNaiveStep(model, { lr: LR, momentum: MOMENTUM, numClasses: args.numClasses });
-  try {
-    return await measureStep(() => step(x, labels), args);
-  } finally {
-    x.dispose();
-    model.dispose();
-  }
-}
 
 function log(line: string): void {
   process.stdout.write(line + '\n');
@@ -92,6 +36,28 @@ export async function main(argv: string[]): Promise<void> {
     `input  BatchAssembler.assemble ${assembly.hostMs.toFixed(3)} ms/batch (real CIFAR-10 records)`,
   );
 
+  const input = await measureThroughput(args.inputBatch, args.inputBatches);
+  log(
+    `input  ${Math.round(input.hostImagesPerSec)} images/s assembling (gather + CHW→HWC + tensor), ` +
+      `${Math.round(input.withGpuImagesPerSec)} images/s with upload + GPU crop/flip/normalise ` +
+      `(batch ${input.batch}; ${input.batches} and ${input.gpuBatches} batches from ${input.pool} real CIFAR-10 records)`,
+  );
+  const inputFigures = {
+    inputImagesPerSec: Math.round(input.hostImagesPerSec),
+    inputGpuImagesPerSec: Math.round(input.withGpuImagesPerSec),
+    inputBatch: input.batch,
+  };
+  if (args.inputOnly) {
+    log(
+      JSON.stringify({
+        ...inputFigures,
+        assembleHostMsPerBatch: round(assembly.hostMs, 3),
+        adapter,
+      }),
+    );
+    return;
+  }
+
   const { xRaw, labels } = randomBatch(args);
   const engine = await benchEngine(args, xRaw, labels);
   describe('engine', engine, args.batch);
@@ -117,6 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     stepWallMs: round(engine.wallMs, 0),
     naiveStepWallMs: round(naive.wallMs, 0),
     assembleHostMsPerBatch: round(assembly.hostMs, 3),
+    ...inputFigures,
     leakedTensorsPerStep: engine.leakedTensors,
     naiveLeakedTensorsPerStep: naive.leakedTensors,
     depth: args.depth,

@@ -54,4 +54,8 @@ stage convs 90 $N convs --batch 128
 stage train128fg 120 $N train --batch 128 --steps 20 --warmup 3 --filter-grad conv
 stage train512fg 150 $N train --batch 512 --steps 10 --warmup 2 --filter-grad conv
 stage profilefg 120 $N profile --batch 128 --filter-grad conv
+# The tiled split-K filter gradient (src/engine/ops/conv-filter-grad.ts; train/profile above
+# already use it, being the engine default): per-layer times, and the engine with tfjs's kernel.
+stage convgrad 120 $N convgrad --batch 128 --repeats 5 --calls 8
+stage train128tfjs 120 $N train --batch 128 --steps 20 --warmup 3 --filter-grad tfjs
 stage torchcl 90 bash -c "$T --batch 128 --channels-last && $T --batch 512 --channels-last"

@@ -6,12 +6,16 @@
  *   train --batch B --steps N     engine ResNet training images/s (one readback at the end)
  *   profile --batch B             GPU ms per kernel family of one engine step (timestamp queries)
  *   convs --batch B               forward conv vs input/filter gradients at ResNet-56 shapes
+ *   convgrad --batch B            tfjs's filter gradient vs the engine's tiled kernel, per layer
+ * train/profile take --filter-grad tiled (engine default) | tfjs (naive) | conv (forward conv).
  * Every subcommand prints one JSON line last.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { buildModel, type ModelId } from '../../src/engine/models/index';
 import { filterGradViaConv } from '../../src/engine/ops/conv';
+import { filterGradTiled, setEngineFilterGrad } from '../../src/engine/ops/conv-filter-grad';
+import { main as convgradMain } from '../bench/conv-filter-grad';
 import { createTrainStep, type TrainStep } from '../../src/engine/train-step';
 import { main as benchMain } from '../bench/run';
 
@@ -54,8 +58,11 @@ interface Flags {
   steps: number;
   warmup: number;
   depth: number;
-  /** 'conv': compute every filter gradient as a forward conv (src/engine/ops/conv.ts) */
-  filterGrad: 'tfjs' | 'conv';
+  /**
+   * 'tiled': the engine's split-K kernel (src/engine/ops/conv-filter-grad.ts, its default);
+   * 'tfjs': tfjs's naive kernel; 'conv': every filter gradient as a forward conv (ops/conv.ts).
+   */
+  filterGrad: 'tiled' | 'tfjs' | 'conv';
 }
 
 function flags(argv: string[]): Flags {
@@ -66,7 +73,7 @@ function flags(argv: string[]): Flags {
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
       depth: { type: 'string', default: '56' },
-      'filter-grad': { type: 'string', default: 'tfjs' },
+      'filter-grad': { type: 'string', default: 'tiled' },
     },
   });
   return {
@@ -74,7 +81,7 @@ function flags(argv: string[]): Flags {
     steps: Number(values.steps),
     warmup: Number(values.warmup),
     depth: Number(values.depth),
-    filterGrad: values['filter-grad'] === 'conv' ? 'conv' : 'tfjs',
+    filterGrad: (['tfjs', 'conv'] as const).find((v) => v === values['filter-grad']) ?? 'tiled',
   };
 }
 
@@ -113,6 +120,12 @@ function useFilterGradViaConv(): void {
       return info;
     },
   });
+}
+
+/** The engine runs the tiled kernel unless told otherwise; the other two go through tfjs. */
+function useFilterGrad(impl: Flags['filterGrad']): void {
+  setEngineFilterGrad(impl === 'tiled' ? 'tiled' : 'tfjs');
+  if (impl === 'conv') useFilterGradViaConv();
 }
 
 /** Repeats `f` for about `seconds`, draining every 8 calls; returns calls and ms. */
@@ -173,7 +186,7 @@ function randomBatch(batch: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
 async function train(argv: string[]): Promise<void> {
   const a = flags(argv);
   await setUp();
-  if (a.filterGrad === 'conv') useFilterGradViaConv();
+  useFilterGrad(a.filterGrad);
   const { step, dispose } = makeTrainer(a.depth);
   const { x, y } = randomBatch(a.batch);
   for (let i = 0; i < a.warmup; i++) {
@@ -219,7 +232,7 @@ async function profile(argv: string[]): Promise<void> {
   const adapter = await setUp();
   if (!(adapter.features as string[]).includes('timestamp-query'))
     log('warning: no timestamp-query feature; kernel times will read 0');
-  if (a.filterGrad === 'conv') useFilterGradViaConv();
+  useFilterGrad(a.filterGrad);
   const { step, dispose } = makeTrainer(a.depth);
   const { x, y } = randomBatch(a.batch);
   for (let i = 0; i < Math.max(1, a.warmup); i++) {
@@ -295,6 +308,7 @@ async function convs(argv: string[]): Promise<void> {
             { ...attrs, filterShape: w.shape },
           ) as tf.Tensor,
       filterGradViaConv: () => filterGradViaConv(x, dy, 3, 1),
+      filterGradTiled: () => filterGradTiled(x, dy, w.shape, 1, 'same'),
     };
     const gflop = (2 * a.batch * hw * hw * 9 * cin * c) / 1e9;
     const row: Record<string, unknown> = { cin, channels: c, hw, gflop: +gflop.toFixed(4) };
@@ -310,7 +324,7 @@ async function convs(argv: string[]): Promise<void> {
     out.push(row);
     log(
       `conv ${cin}→${c}ch ${hw}×${hw} batch ${a.batch} (${gflop.toFixed(2)} GFLOP): forward ${row.forwardMs} ms, ` +
-        `input grad ${row.inputGradMs} ms, filter grad ${row.filterGradMs} ms, filter grad via conv ${row.filterGradViaConvMs} ms (rel. err ${row.filterGradRelErr})`,
+        `input grad ${row.inputGradMs} ms, filter grad ${row.filterGradMs} ms, filter grad via conv ${row.filterGradViaConvMs} ms (rel. err ${row.filterGradRelErr}), tiled ${row.filterGradTiledMs} ms`,
     );
     tf.dispose([x, w, dy]);
   }
@@ -326,6 +340,11 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   train,
   profile,
   convs,
+  // tfjs's filter gradient vs the tiled one at ResNet-56 shapes (scripts/bench/conv-filter-grad.ts)
+  convgrad: async (argv) => {
+    const adapter = await setUp();
+    await convgradMain(argv, `${adapter.vendor} / ${adapter.device}`);
+  },
 };
 const run = commands[cmd ?? ''];
 if (!run) {

@@ -47,8 +47,11 @@ export type MomScheduleName = (typeof MOM_SCHEDULES)[number];
 export const THREE_PHASE_CHOICES = ['off', 'on'] as const;
 export type ThreePhaseChoice = (typeof THREE_PHASE_CHOICES)[number];
 
-/** What a sweep varies: weight decay, momentum (cyclic range or constant) or batch size. */
-export const SWEEP_PARAMS = ['wd', 'mom', 'batch'] as const;
+/**
+ * What a sweep varies: weight decay, momentum (cyclic range or constant) or batch size; or
+ * `rangeWd`, one LR range test per weight decay, overlaid (Smith's Fig. 4a).
+ */
+export const SWEEP_PARAMS = ['wd', 'mom', 'batch', 'rangeWd'] as const;
 export type SweepParam = (typeof SWEEP_PARAMS)[number];
 
 /** The super-convergence demo's budget: minutes for both runs, or one epoch each ('tiny'). */
@@ -265,7 +268,9 @@ export interface ConfigNotice {
 }
 
 function formatValue(v: number | string): string {
-  return typeof v === 'number' ? String(Number(v.toPrecision(6))) : v;
+  if (typeof v !== 'number') return v;
+  // Integers print exactly (a seed limit of 2147483647 must not read 2147480000).
+  return Number.isSafeInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
 /** Validates one raw value against its field: returns the value to use and, if changed, why. */
@@ -374,7 +379,12 @@ export function parseConfigQuery(entries: Iterable<[string, string]>): {
   notices: ConfigNotice[];
 } {
   const byKey = new Map<string, string[]>();
-  for (const [k, v] of entries) byKey.set(k, [...(byKey.get(k) ?? []), v]);
+  // Push, not spread: a hostile link repeating one key thousands of times stays linear.
+  for (const [k, v] of entries) {
+    const list = byKey.get(k);
+    if (list) list.push(v);
+    else byKey.set(k, [v]);
+  }
   const config = defaultConfig() as unknown as Record<string, unknown>;
   const notices: ConfigNotice[] = [];
   for (const key of CONFIG_KEYS) {

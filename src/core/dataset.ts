@@ -44,6 +44,12 @@ export interface DatasetManifest {
   test: SplitInfo;
 }
 
+/**
+ * The Cache Storage cache the worker keeps checked shards in; the page may empty it to free
+ * space (the shards download again when needed). Entries are keyed by SHA-256.
+ */
+export const SHARD_CACHE_NAME = 'cifar-shards-v1';
+
 /** Where the data step writes and the page reads (served as static files). */
 export function manifestPath(dataset: DatasetName): string {
   return `data/${dataset}/manifest.json`;

@@ -238,3 +238,42 @@ describe('an early training spike before a long overfitting bump', () => {
     expect(over[0]!.to).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe('a training spike that only touches the start of a validation bump', () => {
+  // 40 iterations: the training loss spikes at 11–13 and then falls steadily; validation (every
+  // 2 iterations) bottoms out at 12 and climbs to the end. The spike overlaps the bump's first
+  // iterations only, so the bump is overfitting and the spike alone is instability.
+  const rawTrain = Array.from({ length: 40 }, (_, i) => {
+    const x = i + 1;
+    if (x >= 11 && x <= 13) return 6;
+    return x < 11 ? 2.3 - 0.03 * x : 2.0 - 0.04 * (x - 13);
+  });
+  const train = rawTrain.map((loss, i) => ({ x: i + 1, loss }));
+  const val = Array.from({ length: 20 }, (_, i) => {
+    const x = 2 * (i + 1);
+    return { x, loss: x <= 12 ? 2.5 - 0.15 * (x / 2 - 1) : 1.75 + 0.1 * ((x - 12) / 2) };
+  });
+
+  it('labels the long bump overfitting and the spike instability, apart', () => {
+    const regions = diagnose(train, val);
+    const over = only(regions, 'overfitting');
+    expect(over).toHaveLength(1);
+    expect(over[0]!.from).toBe(12);
+    expect(over[0]!.to).toBe(40);
+    const unstable = only(regions, 'instability');
+    expect(unstable).toHaveLength(1);
+    expect(unstable[0]!.from).toBeLessThanOrEqual(11);
+    expect(unstable[0]!.to).toBeLessThan(20);
+  });
+
+  it('still calls it instability when the spike spans most of the bump', () => {
+    // The same bump with training loss that stays high from 11 to 34: both rise together.
+    const long = rawTrain.map((loss, i) => ({
+      x: i + 1,
+      loss: i + 1 >= 11 && i + 1 <= 34 ? 6 : loss,
+    }));
+    const kindsFound = kinds(diagnose(long, val));
+    expect(kindsFound).toContain('instability');
+    expect(kindsFound).not.toContain('overfitting');
+  });
+});

@@ -81,7 +81,7 @@ export function parseLink(entries: Iterable<QueryEntry>): ParsedLink {
   const hideValues = migrated.filter(([k]) => k === 'hide').map(([, v]) => v);
   const { hide, unknown } = parseHide(hideValues.join(','));
   if (unknown.length > 0)
-    notices.push(`hide: ${unknown.map(printable).join(', ')} not part of this lab; ignored`);
+    notices.push(`hide: ${listSome(unknown.map(printable))} not part of this lab; ignored`);
 
   const rValues = migrated.filter(([k]) => k === 'r').map(([, v]) => v);
   const shared = rValues.length > 0 ? (rValues[rValues.length - 1] ?? null) : null;
@@ -91,7 +91,13 @@ export function parseLink(entries: Iterable<QueryEntry>): ParsedLink {
 
   const known = new Set<string>([...CONFIG_KEYS, ...LINK_KEYS]);
   const unknownKeys = [...new Set(migrated.map(([k]) => k))].filter((k) => !known.has(k));
-  notices.push(...unknownKeys.map((k) => `${printable(k)}: not a setting of this lab; ignored`));
+  notices.push(
+    ...unknownKeys
+      .slice(0, MAX_NAMED)
+      .map((k) => `${printable(k)}: not a setting of this lab; ignored`),
+  );
+  if (unknownKeys.length > MAX_NAMED)
+    notices.push(`${unknownKeys.length - MAX_NAMED} more keys: not settings of this lab; ignored`);
   return { version, config: parsed.config, hide, shared, sweepValues, notices };
 }
 
@@ -112,18 +118,26 @@ function readVersion(entries: readonly QueryEntry[], notices: string[]): number 
   return n;
 }
 
+/** A hostile link can name thousands of keys: the notice names this many, then counts the rest. */
+const MAX_NAMED = 8;
+
+function listSome(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_NAMED).join(', ');
+  return names.length > MAX_NAMED ? `${shown} and ${names.length - MAX_NAMED} more` : shown;
+}
+
 /** Splits a `hide=` list into names this lab knows and names it does not. */
 export function parseHide(raw: string): { hide: string[]; unknown: string[] } {
   const names = new Set(hideableNames());
-  const hide: string[] = [];
-  const unknown: string[] = [];
+  // Sets keep a long hostile list linear; insertion order is the order given.
+  const hide = new Set<string>();
+  const unknown = new Set<string>();
   for (const part of raw.split(',')) {
     const name = part.trim();
     if (name === '') continue;
-    const list = names.has(name) ? hide : unknown;
-    if (!list.includes(name)) list.push(name);
+    (names.has(name) ? hide : unknown).add(name);
   }
-  return { hide, unknown };
+  return { hide: [...hide], unknown: [...unknown] };
 }
 
 /** Writes a whole link: version first, settings in schema order, then hide and the payload. */

@@ -4,10 +4,13 @@ import { linkToQuery, parseLink } from './link';
 import type { ValPoint } from './run';
 import {
   applySweepValue,
+  bestRangeIndex,
   bestRunIndex,
   earlyValLoss,
   parseSweepValues,
+  rangeLowest,
   secondsAt,
+  sweepEvalsPerEpoch,
   SWEEP_PRESETS,
   sweepErrors,
   sweepLabel,
@@ -173,7 +176,84 @@ describe('the sweep in the link', () => {
 
     const bad = parseLink(new URLSearchParams('sweepParam=lr'));
     expect(bad.config.sweepParam).toBe('wd');
-    expect(bad.notices.join()).toMatch(/sweepParam: "lr" is not one of wd, mom, batch/);
+    expect(bad.notices.join()).toMatch(/sweepParam: "lr" is not one of wd, mom, batch, rangeWd/);
     expect(bad.sweepValues).toBeNull();
+  });
+});
+
+describe('LR range tests at several weight decays (Fig. 4a)', () => {
+  it('reads weight decays, and blocks on the range settings rather than the training ones', () => {
+    expect(parseSweepValues('rangeWd', SWEEP_PRESETS.rangeWd).values.map(sweepLabel)).toEqual([
+      'WD 0.001',
+      'WD 0.0001',
+      'WD 0.00001',
+    ]);
+    expect(parseSweepValues('rangeWd', '1e-4, x').errors).toEqual(['"x" is not a number']);
+    const base = { ...defaultConfig(), sweepParam: 'rangeWd' as const };
+    expect(sweepErrors(base, 'rangeWd', '1e-3, 0')).toEqual([]);
+    const reversed = { ...base, rangeStart: 1, rangeEnd: 0.01 };
+    expect(sweepErrors(reversed, 'rangeWd', '1e-3')).toEqual([
+      'WD 0.001: Range start must be below range end',
+    ]);
+    // A training-only problem (momentum min above max) blocks a run sweep, not range tests.
+    const oddRun = { ...base, momMax: 0.85, momMin: 0.95 };
+    expect(sweepErrors(oddRun, 'wd', '1e-3')).toEqual([
+      'WD 0.001: Momentum min must not exceed momentum max',
+    ]);
+    expect(sweepErrors(oddRun, 'rangeWd', '1e-3')).toEqual([]);
+  });
+
+  const val = (lr: number, loss: number) => ({ lr, loss });
+
+  it('takes the lowest validation loss before divergence', () => {
+    const curve = { val: [val(0.01, 2), val(0.1, 1.5), val(1, 0.5)], divergedAt: 0.5 };
+    expect(rangeLowest(curve)).toEqual({ loss: 1.5, lr: 0.1 });
+    expect(rangeLowest({ ...curve, divergedAt: null })).toEqual({ loss: 0.5, lr: 1 });
+    expect(rangeLowest({ val: [{ loss: 1 }, val(0.1, NaN)], divergedAt: null })).toBeNull();
+  });
+
+  it.each<[string, Parameters<typeof bestRangeIndex>[0], number | null]>([
+    [
+      'the lowest loss wins, whatever the order',
+      [
+        { val: [val(0.01, 2), val(0.1, 1.4)], divergedAt: 0.2 },
+        { val: [val(0.01, 2), val(0.1, 1.2)], divergedAt: 0.2 },
+        { val: [val(0.01, 2), val(0.1, 1.3)], divergedAt: null },
+      ],
+      1,
+    ],
+    [
+      'a loss reached only after diverging does not count',
+      [
+        { val: [val(0.01, 2), val(1, 0.1)], divergedAt: 0.5 },
+        { val: [val(0.01, 1.9)], divergedAt: 0.5 },
+      ],
+      1,
+    ],
+    [
+      'on a tie, the one that reaches the larger LR',
+      [
+        { val: [val(0.1, 1)], divergedAt: 0.3 },
+        { val: [val(0.1, 1)], divergedAt: null },
+        { val: [val(0.1, 1)], divergedAt: 0.6 },
+      ],
+      1,
+    ],
+    ['none without an evaluation', [{ val: [], divergedAt: null }], null],
+  ])('%s', (_name, curves, best) => {
+    expect(bestRangeIndex(curves)).toBe(best);
+  });
+});
+
+describe('validation passes in sweep runs', () => {
+  it.each([
+    [1, 4],
+    [2, 2],
+    [3, 2],
+    [4, 1],
+    [20, 1],
+  ])('a %d-epoch run evaluates %d times per epoch (at least 4 in all)', (epochs, perEpoch) => {
+    expect(sweepEvalsPerEpoch(epochs)).toBe(perEpoch);
+    expect(perEpoch * epochs).toBeGreaterThanOrEqual(4);
   });
 });

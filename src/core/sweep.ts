@@ -3,6 +3,7 @@
  * weights and data order), and the rule that picks the best of them by early validation loss.
  */
 import { SCHEMA, validateConfig, type SweepParam, type TrainConfig } from './config';
+import { rangeConfigErrors } from './range-test';
 import type { TrainPoint, ValPoint } from './run';
 
 export { SWEEP_PARAMS, type SweepParam } from './config';
@@ -12,7 +13,13 @@ export const SWEEP_PRESETS: Record<SweepParam, string> = {
   wd: '1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 0',
   mom: '0.99-0.90, 0.95-0.85, 0.99, 0.9, 0.85',
   batch: '',
+  rangeWd: '1e-3, 1e-4, 1e-5',
 };
+
+/** Smith's Fig. 4a: this sweep runs one LR range test per value instead of one training run. */
+export function isRangeSweep(param: SweepParam): boolean {
+  return param === 'rangeWd';
+}
 
 /** One value of a sweep; momentum holds a cyclic range (max ≠ min) or a constant (max = min). */
 export type SweepValue =
@@ -52,12 +59,12 @@ function num(s: string): number {
 
 function parseOne(param: SweepParam, part: string): SweepValue | string {
   const shown = part.length > 16 ? `${part.slice(0, 16)}…` : part;
-  if (param === 'wd') {
+  if (param === 'wd' || param === 'rangeWd') {
     const wd = num(part);
     if (!Number.isFinite(wd)) return `"${shown}" is not a number`;
     if (wd < SCHEMA.wd.min || wd > SCHEMA.wd.max)
       return `Weight decay ${shown} is outside ${SCHEMA.wd.min}–${SCHEMA.wd.max}`;
-    return { param, wd };
+    return { param: 'wd', wd };
   }
   if (param === 'batch') {
     const b = num(part);
@@ -109,8 +116,10 @@ export function applySweepValue(base: TrainConfig, v: SweepValue): TrainConfig {
 export function sweepErrors(base: TrainConfig, param: SweepParam, text: string): string[] {
   const { values, errors } = parseSweepValues(param, text);
   for (const v of values) {
-    for (const e of validateConfig(applySweepValue(base, v)))
-      errors.push(`${sweepLabel(v)}: ${e.message}`);
+    // A range test needs only its sweep and a whole batch; a run needs every training setting.
+    const config = applySweepValue(base, v);
+    const found = isRangeSweep(param) ? rangeConfigErrors(config) : validateConfig(config);
+    for (const e of found) errors.push(`${sweepLabel(v)}: ${e.message}`);
   }
   return [...new Set(errors)];
 }
@@ -145,6 +154,64 @@ export function bestRunIndex(
     if (loss !== null && loss < bestLoss) {
       best = i;
       bestLoss = loss;
+    }
+  });
+  return best;
+}
+
+/** Fewest validation points a sweep run gets, so its early validation loss means something. */
+export const MIN_SWEEP_EVALS = 4;
+
+/**
+ * Validation passes per epoch for a sweep run of `epochs` epochs: enough for MIN_SWEEP_EVALS in
+ * all (a 1-epoch run evaluates 4 times, not once); the engine caps it at one per iteration.
+ */
+export function sweepEvalsPerEpoch(epochs: number, minEvals = MIN_SWEEP_EVALS): number {
+  return Math.max(1, Math.ceil(minEvals / Math.max(1, Math.floor(epochs))));
+}
+
+export const RANGE_BEST_RULE =
+  'Best = the weight decay whose validation loss falls lowest before its range test diverges ' +
+  '(Smith, Part I, Fig. 4a). The tests share seed, initial weights and data order, so the ' +
+  'curves differ only by the weight decay; read the LR bounds off the best one.';
+
+/** What a finished range test leaves for the comparison: its evaluations and where it diverged. */
+export interface RangeCurve {
+  val: readonly Pick<ValPoint, 'loss' | 'lr'>[];
+  /** LR where the smoothed loss diverged, or null if it swept to the end. */
+  divergedAt: number | null;
+}
+
+/** The lowest validation loss of a range test before it diverged, and its LR; null if none. */
+export function rangeLowest(curve: RangeCurve): { loss: number; lr: number } | null {
+  let best: { loss: number; lr: number } | null = null;
+  for (const p of curve.val) {
+    if (p.lr === undefined || !Number.isFinite(p.loss)) continue;
+    if (curve.divergedAt !== null && p.lr >= curve.divergedAt) continue;
+    if (best === null || p.loss < best.loss) best = { loss: p.loss, lr: p.lr };
+  }
+  return best;
+}
+
+/**
+ * Index of the best range test by RANGE_BEST_RULE: the lowest validation loss before divergence;
+ * on a tie, the one that diverged later (or never). Null when none has a usable evaluation.
+ */
+export function bestRangeIndex(curves: readonly RangeCurve[]): number | null {
+  let best: number | null = null;
+  let bestLoss = Infinity;
+  let bestReach = -Infinity;
+  curves.forEach((c, i) => {
+    const low = rangeLowest(c);
+    if (low === null) return;
+    const reach = c.divergedAt ?? Infinity;
+    if (
+      low.loss < bestLoss - 1e-12 ||
+      (Math.abs(low.loss - bestLoss) <= 1e-12 && reach > bestReach)
+    ) {
+      best = i;
+      bestLoss = low.loss;
+      bestReach = reach;
     }
   });
   return best;

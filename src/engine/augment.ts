@@ -12,6 +12,9 @@ import { fusedBatchNorm } from './ops/raw';
 
 export const PAD = 4;
 
+/** Rng draws per augmented image (dy, dx, flip): a resumed run skips this many per image done. */
+export const AUGMENT_DRAWS_PER_IMAGE = 3;
+
 export interface CropOffset {
   dy: number;
   dx: number;

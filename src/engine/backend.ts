@@ -21,6 +21,41 @@ export interface DeviceLostInfo {
 
 const lostListeners = new Set<(info: DeviceLostInfo) => void>();
 
+const errorListeners = new Set<(message: string, outOfMemory: boolean) => void>();
+
+/** Calls `cb` on an uncaptured WebGPU error (an allocation that ran out of memory, say). */
+export function onGpuError(cb: (message: string, outOfMemory: boolean) => void): () => void {
+  errorListeners.add(cb);
+  return () => errorListeners.delete(cb);
+}
+
+/** Backends that broke in this worker (a lost WebGPU device): never chosen again here. */
+const broken = new Set<BackendName>();
+
+/** Marks `name` unusable in this worker: tfjs would hand back its dead instance. */
+export function markBroken(name: BackendName): void {
+  broken.add(name);
+}
+
+/** The WebGPU device in use, if the active backend is WebGPU (for the lost-device test hook). */
+export function currentGpuDevice(): GPUDevice | null {
+  return tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGPUBackend).device : null;
+}
+
+/**
+ * Whether the WebGPU device in use is lost within `ms`: a destroyed device often shows first as a
+ * failed readback, and its 'lost' promise settles a moment later.
+ */
+export async function gpuLostWithin(ms: number): Promise<boolean> {
+  const device = currentGpuDevice();
+  if (!device) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const lost = await Promise.race([device.lost.then(() => true as const), late]);
+  clearTimeout(timer);
+  return lost;
+}
+
 /** Calls `cb` if the WebGPU device is lost (driver reset, GPU process crash). Returns an unsubscribe. */
 export function onDeviceLost(cb: (info: DeviceLostInfo) => void): () => void {
   lostListeners.add(cb);
@@ -64,6 +99,11 @@ async function tryWebGpu(): Promise<Attempt> {
   void device.lost.then((info) => {
     for (const cb of lostListeners) cb({ reason: info.reason, message: info.message });
   });
+  device.addEventListener('uncapturederror', (ev) => {
+    const error = (ev as GPUUncapturedErrorEvent).error;
+    const oom = typeof GPUOutOfMemoryError !== 'undefined' && error instanceof GPUOutOfMemoryError;
+    for (const cb of errorListeners) cb(error.message, oom);
+  });
   const detail = describeAdapter(adapter);
   return detail ? { ok: true, detail } : { ok: true };
 }
@@ -85,6 +125,10 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendSelec
   const start = choice === 'auto' ? 0 : ORDER.indexOf(choice);
   const reasons: string[] = [];
   for (const name of ORDER.slice(start)) {
+    if (broken.has(name)) {
+      reasons.push(`${name} stopped working earlier in this session`);
+      continue;
+    }
     const attempt = name === 'webgpu' ? await tryWebGpu() : await trySimple(name);
     if (attempt.ok) {
       const out: BackendSelection = { backend: name };

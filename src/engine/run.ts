@@ -3,11 +3,19 @@
  * scheduled LR/momentum, losses read back every k steps (never every step), validation each epoch.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  rngSeedAfter,
+  type CheckpointMeta,
+  type CheckpointShapes,
+  type CheckpointTensors,
+} from '../core/checkpoint';
 import type { TrainConfig } from '../core/config';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
 import { scheduleAt } from '../core/schedules';
 import { scheduleFromConfig } from '../core/schedules/from-config';
+import { AUGMENT_DRAWS_PER_IMAGE } from './augment';
 import { BatchAssembler } from './batch';
+import { findVelocities, readState, stateShapes, variableNames, writeState } from './checkpoint';
 import type { LoadedDataset } from './data/types';
 import { evaluate } from './evaluate';
 import { LossQueue } from './loss-queue';
@@ -40,6 +48,24 @@ export interface RunOptions {
   snapshotSteps?: readonly number[];
   /** Receives each snapshot; the receiver owns (and disposes) its tensors. */
   onSnapshot?(snapshot: WeightSnapshot): void;
+  /** Continues a run of the same config from a checkpoint: steps, curves and data order go on. */
+  resumeFrom?: { meta: CheckpointMeta; tensors: CheckpointTensors };
+  /**
+   * Receives the run's whole state (one readback) at each epoch's end and, between, at the first
+   * loss readback `checkpointEverySec` (default 30) after the last one. Off when absent.
+   */
+  onCheckpoint?(state: TrainState): void;
+  checkpointEverySec?: number;
+}
+
+/** What a checkpoint holds beyond the run's id and config. */
+export interface TrainState {
+  step: number;
+  totalSteps: number;
+  augmentSeed: number;
+  elapsedSec: number;
+  tensors: CheckpointTensors;
+  shapes: CheckpointShapes;
 }
 
 /** What a queued loss was computed with. */
@@ -73,17 +99,37 @@ export async function runTraining(
   }
   const schedule = scheduleFromConfig(config, stepsPerEpoch);
 
+  const resume = opts.resumeFrom;
+  if (resume && resume.meta.totalSteps !== totalSteps)
+    throw new Error(
+      `The checkpoint is of a ${resume.meta.totalSteps}-step run, this run has ${totalSteps} steps`,
+    );
+  const startStep = resume?.meta.step ?? 0;
+  const augment = config.augment !== 'off';
   const model = buildModel(opts.modelOverride ?? config.model, numClasses, config.seed);
+  const before = variableNames();
   const trainer = createTrainStep(model, {
     weightDecay: config.wd,
     numClasses,
     dataset: config.dataset,
-    seed: config.seed + 1,
-    augment: config.augment !== 'off',
+    // A resumed run's augmentation Rng continues where the checkpoint left it.
+    seed: resume?.meta.augmentSeed ?? config.seed + 1,
+    augment,
   });
+  const velocities = resume || opts.onCheckpoint ? findVelocities(model, before) : null;
+  if (resume) {
+    if (!velocities) {
+      trainer.dispose();
+      model.dispose();
+      throw new Error('This version of the train step cannot be resumed from a checkpoint');
+    }
+    writeState(model, velocities, resume.tensors);
+  }
+  const checkpointEveryMs = (opts.checkpointEverySec ?? 30) * 1000;
+  let lastCheckpointAt = performance.now();
   const assembler = new BatchAssembler(batchSize);
   const pending = new LossQueue<Pending>();
-  const startedAt = performance.now();
+  const startedAt = performance.now() - (resume?.meta.elapsedSec ?? 0) * 1000;
   let windowStart = performance.now();
   let windowSteps = 0;
   let rate = 0;
@@ -130,11 +176,33 @@ export async function runTraining(
     });
   }
 
+  /** Hands the state after `step` to onCheckpoint; weights that went non-finite are not kept. */
+  async function checkpoint(step: number): Promise<void> {
+    if (!opts.onCheckpoint || !velocities) return;
+    lastCheckpointAt = performance.now();
+    const tensors = await readState(model, velocities);
+    const finite = (a: Float32Array) => a.every((v) => Number.isFinite(v));
+    if (!tensors.params.every(finite) || !tensors.velocities.every(finite)) return;
+    opts.onCheckpoint({
+      step,
+      totalSteps,
+      augmentSeed: rngSeedAfter(
+        config.seed + 1,
+        augment ? AUGMENT_DRAWS_PER_IMAGE * batchSize * step : 0,
+      ),
+      elapsedSec: (performance.now() - startedAt) / 1000,
+      tensors,
+      shapes: stateShapes(model, velocities),
+    });
+  }
+
   try {
-    let step = 0;
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
+    let step = startStep;
+    const firstEpoch = Math.floor(startStep / stepsPerEpoch);
+    for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
       const order = epochOrder(epoch, n, config.seed);
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      const firstS = epoch === firstEpoch ? startStep % stepsPerEpoch : 0;
+      for (let s = firstS; s < stepsPerEpoch; s++) {
         if (hooks.pauseRequested?.() && pending.length > 0) {
           // Everything computed before the pause reaches the chart before the page says paused.
           const bad = await flush();
@@ -186,6 +254,13 @@ export async function runTraining(
             },
           });
           // Evaluation time is not training throughput.
+          windowStart = performance.now();
+          windowSteps = 0;
+        }
+        // Only with no loss pending: a reload after it loses no point before the checkpoint.
+        const due = isEval || performance.now() - lastCheckpointAt >= checkpointEveryMs;
+        if (due && pending.length === 0 && step < totalSteps) {
+          await checkpoint(step);
           windowStart = performance.now();
           windowSteps = 0;
         }

@@ -42,11 +42,17 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
       const input = pipeline;
       const { value, grads } = tf.tidy(() => {
         const x = augment ? input.augment(xRaw) : input.normalize(xRaw);
+        if (model.lossAndGrads) {
+          // Hand-written backward (ResNets): no autodiff tape, few kernels.
+          const r = model.lossAndGrads(x, labels);
+          return { value: r.loss, grads: r.grads };
+        }
         const oneHot = tf.oneHot(labels, opts.numClasses) as tf.Tensor2D;
-        return tf.variableGrads(() => crossEntropy(model.apply(x, true), oneHot), model.params);
+        const r = tf.variableGrads(() => crossEntropy(model.apply(x, true), oneHot), model.params);
+        return { value: r.value, grads: model.params.map((p) => r.grads[p.name]!) };
       });
       model.params.forEach((p, i) => {
-        sgdUpdate(p, velocities[i]!, grads[p.name]!, lr, momentum, opts.weightDecay);
+        sgdUpdate(p, velocities[i]!, grads[i]!, lr, momentum, opts.weightDecay);
       });
       tf.dispose(grads);
       return value;

@@ -35,6 +35,13 @@ export function loadDataset(dataset: DatasetName): void {
   send({ type: 'loadDataset', dataset });
 }
 
+/** Asks for the served shards again after a failed load (the worker forgot the failed attempt). */
+export function retryDataset(dataset: DatasetName): void {
+  // Says "loading" at once, so the old error does not linger until the first shard arrives.
+  labStore.getState().onData({ type: 'data', dataset, phase: 'loading', loaded: 0, total: 0 });
+  send({ type: 'loadDataset', dataset });
+}
+
 export function loadTarball(file: File, dataset: DatasetName): void {
   send({ type: 'loadTarball', file, dataset });
 }

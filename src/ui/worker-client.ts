@@ -36,9 +36,17 @@ function crashed(w: Worker, reason: string, hadStarted: boolean): void {
   // A run under the worker fails with the reason; otherwise a banner says it.
   if (isRangeActive(s.rangeRun))
     s.failActiveRange(`The training worker crashed (${reason}). Press Start to try again.`);
-  else if (isActive(s.run))
-    s.failActiveRun(`The training worker crashed (${reason}). Press Start to try again.`);
-  else s.setWorkerError(`The training worker stopped: ${reason}`);
+  else if (isActive(s.run)) {
+    // What is known: the last step the page heard of, and whether a checkpoint can resume it.
+    const step = s.run?.progress?.step;
+    const at = step ? ` at step ${step}` : '';
+    const saved = s.run ? s.checkpoints[s.run.runId] : undefined;
+    const next =
+      saved !== undefined
+        ? `Resume it from the history (checkpoint after step ${saved}) or press Start.`
+        : 'Press Start to try again.';
+    s.failActiveRun(`The training worker crashed${at} (${reason}). ${next}`);
+  } else s.setWorkerError(`The training worker stopped: ${reason}`);
   s.forgetWorker();
   // A worker that once ran is replaced at once so the data status comes back; one that never
   // started is left until the next command, so a broken script cannot loop.

@@ -14,8 +14,23 @@ export type Command =
   | { type: 'loadDataset'; dataset: DatasetName }
   /** A tarball the user picked in the page; parsed (gunzip, untar) in the worker. */
   | { type: 'loadTarball'; file: File; dataset: DatasetName }
-  /** `snapshotAt`: steps whose weights the worker keeps for the loss-topology line. */
-  | { type: 'start'; runId: string; config: TrainConfig; snapshotAt?: number[] }
+  /**
+   * `snapshotAt`: steps whose weights the worker keeps for the loss-topology line.
+   * `evalsPerEpoch`: validation passes per epoch (default 1; sweeps ask for more on short runs).
+   */
+  | {
+      type: 'start';
+      runId: string;
+      config: TrainConfig;
+      snapshotAt?: number[];
+      evalsPerEpoch?: number;
+      /** Continue run `runId` from its last checkpoint (the worker answers 'resumed'). */
+      resume?: boolean;
+    }
+  /** Which runs have a checkpoint to resume from (answered by 'checkpoints'). */
+  | { type: 'listCheckpoints' }
+  /** Test-only fault injection: handled only in the e2e build (`__LAB_TEST_HOOKS__`). */
+  | { type: 'testFault'; fault: TestFault }
   /** Loss along the line between the two snapshots of run `runId` (first images of each split). */
   | { type: 'topology'; runId: string; trainCount: number; valCount: number }
   /** An LR range test: a fresh model swept over `range`; pause and stop apply as to a run. */
@@ -23,6 +38,12 @@ export type Command =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
+
+/**
+ * Faults the e2e build can inject: an uncaught throw in the worker (a crash), a destroyed WebGPU
+ * device, an out-of-memory error at the next training step, NaN weights (so the loss diverges).
+ */
+export type TestFault = 'throw' | 'deviceLost' | 'oom' | 'nan';
 
 /** Worker → page. */
 export type WorkerEvent =
@@ -57,4 +78,13 @@ export type WorkerEvent =
   | { type: 'snapshot'; runId: string; step: number }
   /** The topology line: points, or why there are none (`error`). */
   | { type: 'topologyResult'; runId: string; points: TopologyPoint[]; error?: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Run `runId`'s state after `step` is saved (or, with `error`, could not be). */
+  | { type: 'checkpoint'; runId: string; step: number; error?: string }
+  /** The runs with a checkpoint, and the step each one holds. */
+  | { type: 'checkpoints'; list: { runId: string; step: number }[] }
+  /**
+   * Run `runId` continues from its checkpoint after `step`: points after it are void and come
+   * again. `message` says why (a resume asked for; a lost device, and the backend now used).
+   */
+  | { type: 'resumed'; runId: string; step: number; message: string };

@@ -3,16 +3,32 @@
  * The training worker: a thin shell that turns protocol commands into engine calls and engine
  * events into protocol messages. All tfjs and pixel work happens here, off the main thread.
  */
-import type { BackendChoice, DatasetName, TrainConfig } from '../core/config';
+import {
+  packCheckpoint,
+  unpackCheckpoint,
+  type CheckpointMeta,
+  type CheckpointTensors,
+} from '../core/checkpoint';
+import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
+import { explainRunError } from '../core/faults';
 import { readbackInterval } from '../core/readback';
-import { onDeviceLost, selectBackend } from '../engine/backend';
+import {
+  currentGpuDevice,
+  gpuLostWithin,
+  markBroken,
+  onDeviceLost,
+  onGpuError,
+  selectBackend,
+} from '../engine/backend';
 import { openDataset } from '../engine/data/loader';
 import { datasetFromTarball } from '../engine/data/tarball';
 import type { LoadedDataset } from '../engine/data/types';
+import { poisonVariables } from '../engine/checkpoint';
 import { runRangeTest, type RangeEngineEvent } from '../engine/range-test';
-import { runTraining, type EngineEvent } from '../engine/run';
+import { runTraining, type EngineEvent, type TrainState } from '../engine/run';
 import { disposeSnapshot, evaluateLine, type WeightSnapshot } from '../engine/topology';
-import type { Command, WorkerEvent } from './protocol';
+import { deleteCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint-db';
+import type { Command, TestFault, WorkerEvent } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -27,6 +43,19 @@ function messageOf(err: unknown): string {
 /** Datasets by name; a picked tarball replaces the served shards for that dataset. */
 const datasets = new Map<DatasetName, Promise<LoadedDataset>>();
 let backendChoice: BackendChoice | null = null;
+/** The backend tfjs runs on now, for error messages. */
+let backendInUse: BackendName | null = null;
+
+/** Resolves in a later task (a MessageChannel round trip: no 4 ms timer clamp). */
+const taskChannel = new MessageChannel();
+const taskWaiters: (() => void)[] = [];
+taskChannel.port1.onmessage = () => taskWaiters.shift()?.();
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    taskWaiters.push(resolve);
+    taskChannel.port2.postMessage(null);
+  });
+}
 
 /**
  * Pause/stop state of the one active run, read by the engine between steps. The page hears
@@ -54,7 +83,12 @@ class RunControl {
     return this.paused;
   }
   async checkpoint(): Promise<boolean> {
-    if (!this.paused || this.stopped) return !this.stopped;
+    if (!this.paused || this.stopped) {
+      // Let page commands sent meanwhile (pause, stop) in before the next step: on the cpu backend
+      // a run never leaves microtasks otherwise, and Pause or Stop waits for the run's end.
+      await nextTask();
+      return !this.stopped;
+    }
     this.onWait(true);
     while (this.paused && !this.stopped) {
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -65,7 +99,15 @@ class RunControl {
   }
 }
 
-let active: { runId: string; control: RunControl; deviceLost?: boolean } | null = null;
+let active: {
+  runId: string;
+  control: RunControl;
+  deviceLost?: boolean;
+  /** A training run's command, so a lost device can restart it on the next backend. */
+  cmd?: StartCommand;
+  /** Replaced after a lost device: its loop may still be unwinding but must say nothing. */
+  abandoned?: boolean;
+} | null = null;
 
 /** Weight snapshots of the latest training run, for the loss-topology line. */
 let snapshots: { runId: string; config: TrainConfig; list: WeightSnapshot[] } | null = null;
@@ -117,7 +159,8 @@ function reportData(dataset: DatasetName, promise: Promise<LoadedDataset>): void
     (err: unknown) => {
       datasets.delete(dataset);
       const message = messageOf(err);
-      const missing = /404|not found|manifest|npm run data/i.test(message);
+      // 'missing' is no manifest at all (loader: "No … data at …"); a bad shard is an error to retry.
+      const missing = /^No .+ data at /.test(message);
       post({
         type: 'data',
         dataset,
@@ -167,6 +210,7 @@ async function prepare(config: TrainConfig): Promise<LoadedDataset> {
   if (backendChoice !== config.backend) {
     const chosen = await selectBackend(config.backend);
     backendChoice = config.backend;
+    backendInUse = chosen.backend;
     post({ type: 'backend', requested: config.backend, ...chosen });
   }
   const data = await loadServed(config.dataset);
@@ -199,18 +243,61 @@ async function rangeTest(cmd: Extract<Command, { type: 'rangeTest' }>): Promise<
   }
 }
 
-async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): Promise<void> {
+type StartCommand = Extract<Command, { type: 'start' }>;
+type Resumable = { meta: CheckpointMeta; tensors: CheckpointTensors };
+
+/** The active run's latest checkpoint, kept in memory too: a lost device resumes from it. */
+let lastCheckpoint: ({ runId: string } & Resumable) | null = null;
+/** IndexedDB writes, one after another (a save and the delete at the run's end keep order). */
+let saving: Promise<void> = Promise.resolve();
+
+function keepCheckpoint(runId: string, config: TrainConfig, state: TrainState): void {
+  const { tensors, shapes, ...rest } = state;
+  const record = packCheckpoint({ runId, config, savedAt: Date.now(), ...rest }, tensors, shapes);
+  lastCheckpoint = { runId, meta: record.meta, tensors };
+  saving = saving
+    .then(() => saveCheckpoint(record))
+    .then(
+      () => post({ type: 'checkpoint', runId, step: state.step }),
+      (e: unknown) => post({ type: 'checkpoint', runId, step: state.step, error: messageOf(e) }),
+    );
+}
+
+async function storedCheckpoint(runId: string): Promise<Resumable> {
+  if (lastCheckpoint?.runId === runId) return lastCheckpoint;
+  const raw = await loadCheckpoint(runId);
+  if (raw === undefined) throw new Error('This run has no checkpoint to resume from.');
+  return unpackCheckpoint(raw);
+}
+
+/**
+ * Trains run `runId`: from scratch, or from `from` (a checkpoint) when resuming. A run abandoned
+ * after a lost device says nothing more; its replacement carries on under the same id.
+ */
+async function start(runId: string, cmd: StartCommand, from?: Resumable): Promise<void> {
   const { config } = cmd;
   const control = new RunControl((waiting) =>
     post({ type: 'state', runId, state: waiting ? 'paused' : 'running' }),
   );
-  const run: NonNullable<typeof active> = { runId, control };
+  const run: NonNullable<typeof active> = { runId, control, cmd };
   active = run;
-  const emit = (e: EngineEvent): void => post({ ...e, runId } as WorkerEvent);
-  post({ type: 'state', runId, state: 'starting' });
+  const say = (e: WorkerEvent): void => {
+    if (!run.abandoned) post(e);
+  };
+  const emit = (e: EngineEvent): void => say({ ...e, runId } as WorkerEvent);
+  say({ type: 'state', runId, state: 'starting' });
   try {
+    if (cmd.resume && !from) {
+      from = await storedCheckpoint(runId);
+      say({
+        type: 'resumed',
+        runId,
+        step: from.meta.step,
+        message: `Resumed from the checkpoint after step ${from.meta.step}.`,
+      });
+    }
     const data = await prepare(config);
-    post({ type: 'state', runId, state: 'running' });
+    say({ type: 'state', runId, state: 'running' });
     const trainImages = Math.min(config.trainSize, data.train.total);
     const totalSteps = Math.floor(trainImages / config.batchSize) * config.epochs;
     const outcome = await runTraining(
@@ -218,31 +305,146 @@ async function start(runId: string, cmd: Extract<Command, { type: 'start' }>): P
       data,
       {
         emit,
-        checkpoint: () => control.checkpoint(),
+        checkpoint: () => {
+          if (__LAB_TEST_HOOKS__ && injectedOom) {
+            injectedOom = false;
+            throw new Error('GPUOutOfMemoryError: Failed to allocate a buffer (injected fault)');
+          }
+          if (__LAB_TEST_HOOKS__ && injectedNaN) {
+            injectedNaN = false;
+            poisonVariables();
+          }
+          return control.checkpoint();
+        },
         pauseRequested: () => control.isPaused,
       },
       {
         readbackEvery: readbackInterval(totalSteps),
         snapshotSteps: cmd.snapshotAt,
+        evalsPerEpoch: cmd.evalsPerEpoch,
         onSnapshot: (snap) => {
           if (snapshots?.runId !== runId) return disposeSnapshot(snap);
           snapshots.list.push(snap);
           post({ type: 'snapshot', runId, step: snap.step });
         },
+        ...(from ? { resumeFrom: from } : {}),
+        onCheckpoint: (state) => {
+          if (!run.abandoned) keepCheckpoint(runId, config, state);
+        },
       },
     );
     // 'diverged' is announced by the engine with its step and LR; a lost device by its handler.
-    if (outcome !== 'diverged' && !run.deviceLost) post({ type: 'state', runId, state: outcome });
+    if (outcome !== 'diverged' && !run.deviceLost) say({ type: 'state', runId, state: outcome });
+    // A finished or diverged run has nothing to resume.
+    if (outcome !== 'stopped' && !run.abandoned) forgetCheckpoint(runId);
   } catch (err) {
-    if (!run.deviceLost) post({ type: 'state', runId, state: 'failed', message: messageOf(err) });
+    // A lost device often fails a readback before its 'lost' handler runs: give that a moment,
+    // so the run goes on from its checkpoint instead of failing.
+    if (backendInUse === 'webgpu') await gpuLostWithin(2000);
+    if (!run.deviceLost)
+      say({
+        type: 'state',
+        runId,
+        state: 'failed',
+        message: explainRunError(messageOf(err), config.batchSize, backendInUse ?? undefined),
+      });
   } finally {
-    if (active?.runId === runId) active = null;
+    if (active === run) active = null;
+  }
+}
+
+function forgetCheckpoint(runId: string): void {
+  if (lastCheckpoint?.runId === runId) lastCheckpoint = null;
+  saving = saving.then(() => deleteCheckpoint(runId)).catch(() => {});
+}
+
+/**
+ * The WebGPU device of the active run was lost: drop that run's loop, start the next backend, and
+ * carry on from the last checkpoint (or from the start, when there is none yet).
+ */
+async function continueAfterDeviceLoss(
+  run: NonNullable<typeof active>,
+  cmd: StartCommand,
+  why: string,
+) {
+  run.abandoned = true;
+  run.control.stop();
+  // `active` stays this run until its replacement starts, so no other run slips in meanwhile.
+  const from =
+    lastCheckpoint?.runId === run.runId ? lastCheckpoint : await checkpointOrNull(run.runId);
+  const next: StartCommand = { ...cmd, resume: false };
+  backendChoice = null;
+  try {
+    const chosen = await selectBackend(cmd.config.backend);
+    backendChoice = cmd.config.backend;
+    backendInUse = chosen.backend;
+    post({
+      type: 'backend',
+      requested: cmd.config.backend,
+      ...chosen,
+      fallbackReason: `${why}; ${chosen.fallbackReason ?? ''}`.replace(/; $/, ''),
+    });
+    const step = from?.meta.step ?? 0;
+    post({
+      type: 'resumed',
+      runId: run.runId,
+      step,
+      message: `${why}. Continuing on ${chosen.backend} from ${
+        from ? `the checkpoint after step ${step}` : 'the start (no checkpoint yet)'
+      }.`,
+    });
+    void start(run.runId, next, from ?? undefined);
+  } catch (err) {
+    if (active === run) active = null;
+    post({
+      type: 'state',
+      runId: run.runId,
+      state: 'failed',
+      message: `${why}: ${messageOf(err)}`,
+    });
+  }
+}
+
+async function checkpointOrNull(runId: string): Promise<Resumable | null> {
+  try {
+    return await storedCheckpoint(runId);
+  } catch {
+    return null;
+  }
+}
+
+/** Test-only faults (the e2e build): the next step runs out of memory, or starts from NaN weights. */
+let injectedOom = false;
+let injectedNaN = false;
+
+function injectFault(fault: TestFault): void {
+  if (fault === 'throw')
+    // Thrown outside any handler: the page's Worker gets an 'error' event, as on a real crash.
+    setTimeout(() => {
+      throw new Error('injected fault: the worker crashed');
+    });
+  else if (fault === 'oom') injectedOom = true;
+  else if (fault === 'nan') injectedNaN = true;
+  else if (fault === 'deviceLost') {
+    const device = currentGpuDevice();
+    if (device) device.destroy();
+    else post({ type: 'error', message: 'injected fault: no WebGPU device to lose' });
   }
 }
 
 self.addEventListener('message', (ev: MessageEvent<Command>) => {
   const cmd = ev.data;
+  if (__LAB_TEST_HOOKS__) {
+    if (cmd.type === 'testFault') return injectFault(cmd.fault);
+  }
   switch (cmd.type) {
+    case 'listCheckpoints':
+      listCheckpoints().then(
+        (list) =>
+          post({ type: 'checkpoints', list: list.map(({ runId, step }) => ({ runId, step })) }),
+        () => post({ type: 'checkpoints', list: [] }),
+      );
+      break;
     case 'loadDataset':
       loadServed(cmd.dataset);
       break;
@@ -296,22 +498,39 @@ self.addEventListener('message', (ev: MessageEvent<Command>) => {
   }
 });
 
-// tfjs does not handle a lost WebGPU device: stop the run with a message, and choose the backend
-// afresh on the next Start. (Resuming from a checkpoint on the next backend is a later step.)
+// tfjs does not handle a lost WebGPU device: a training run goes on from its last checkpoint on
+// the next backend; a range test or line evaluation stops with a message. WebGPU is not used
+// again in this worker (tfjs would hand back the dead instance).
 onDeviceLost((info) => {
   backendChoice = null;
-  if (active) {
-    active.deviceLost = true;
-    post({
-      type: 'state',
-      runId: active.runId,
-      state: 'failed',
-      message: `The GPU device was lost (${info.reason || 'unknown'}: ${info.message}). Start again to continue on a fresh device.`,
-    });
-    active.control.stop();
+  backendInUse = null;
+  markBroken('webgpu');
+  const why = `The GPU device was lost (${info.reason || 'unknown'}: ${info.message || 'no detail'})`;
+  const run = active;
+  if (run?.cmd && !run.abandoned) {
+    void continueAfterDeviceLoss(run, run.cmd, why);
+  } else if (run) {
+    run.deviceLost = true;
+    post({ type: 'state', runId: run.runId, state: 'failed', message: `${why}. Start again.` });
+    run.control.stop();
   } else {
-    post({ type: 'error', message: `The GPU device was lost: ${info.message}` });
+    post({ type: 'error', message: `${why}.` });
   }
+});
+
+// An allocation WebGPU could not make does not throw in tfjs: stop the run with advice.
+onGpuError((message, outOfMemory) => {
+  const run = active;
+  if (!outOfMemory || !run || run.abandoned || run.deviceLost) return;
+  run.deviceLost = true;
+  const batch = run.cmd?.config.batchSize;
+  post({
+    type: 'state',
+    runId: run.runId,
+    state: 'failed',
+    message: explainRunError(`GPUOutOfMemoryError: ${message}`, batch ?? 1, 'webgpu'),
+  });
+  run.control.stop();
 });
 
 self.addEventListener('unhandledrejection', (ev) => {

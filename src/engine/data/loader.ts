@@ -8,6 +8,7 @@ import type { DatasetName } from '../../core/config';
 import {
   manifestPath,
   PIXELS_PER_IMAGE,
+  SHARD_CACHE_NAME,
   type DatasetManifest,
   type ShardInfo,
 } from '../../core/dataset';
@@ -31,7 +32,7 @@ export interface LoaderOptions {
 }
 
 /** One cache for all datasets; entries are keyed by SHA-256, so a rebuilt shard never reads a stale copy. */
-const CACHE_NAME = 'cifar-shards-v1';
+const CACHE_NAME = SHARD_CACHE_NAME;
 
 /**
  * Reads `data/<dataset>/manifest.json` relative to `baseUrl` (the page's base, ending in `/`) and

@@ -16,6 +16,12 @@ export interface Model {
   paramCount: number;
   /** Logits. `training` selects batch statistics (and updates the running ones). */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /**
+   * Optional hand-written training pass: mean cross-entropy of the logits for int32 `labels` and
+   * its gradients, aligned with `params`; updates the running statistics like `apply(x, true)`.
+   * Models without it are trained by tfjs autodiff of `apply`.
+   */
+  lossAndGrads?(x: tf.Tensor4D, labels: tf.Tensor1D): { loss: tf.Scalar; grads: tf.Tensor[] };
   dispose(): void;
 }
 

@@ -4,9 +4,10 @@
  * filter gradient is computed as a forward conv instead:
  *   dW[kh,kw,ci,co] = Σ x_pad[n, oy·s+kh, ox·s+kw, ci]·dy[n,oy,ox,co]
  * i.e. a stride-1, dilation-s conv of x_pad (as [Ci,Hp,Wp,N]) with dy (as [Ho,Wo,N,Co]).
- * GPU backends keep tfjs's own kernels.
+ * On webgpu it is the tiled kernel of conv-filter-grad.ts; webgl keeps tfjs's own kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { conv2dTiledGrad, engineFilterGrad, tiledFilterGradAvailable } from './conv-filter-grad';
 
 /** TF 'same' padding (before, after) for one spatial dimension. */
 function samePad(size: number, k: number, stride: number): [number, number] {
@@ -32,6 +33,9 @@ export function filterGradViaConv(
 }
 
 export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
+  // On webgpu the filter gradient is the tiled split-K kernel of conv-filter-grad.ts.
+  if (tiledFilterGradAvailable() && engineFilterGrad() === 'tiled')
+    return conv2dTiledGrad(x, filter, stride, 'same');
   if (tf.getBackend() !== 'cpu') return tf.conv2d(x, filter, stride, 'same');
   const op = tf.customGrad((...args: unknown[]) => {
     const [xi, wi] = args as [tf.Tensor4D, tf.Tensor4D];

@@ -1,21 +1,16 @@
 /**
- * Element-wise updates fused into single WebGPU kernels, with plain tf-ops fallbacks for the
- * cpu and webgl backends. Each fused kernel replaces 3–5 tfjs kernels; in a ResNet-56 step the
- * optimizer alone touches 170+ parameter tensors, so dispatch count matters more than math.
+ * The SGD-momentum update fused into WebGPU kernels, with a plain tf-ops fallback for the cpu
+ * and webgl backends. Each fused kernel replaces 3–5 tfjs kernels; the optimizer runs once per
+ * parameter tensor, so dispatch count matters more than math.
  *
  * The kernels are registered as tfjs kernels (not run behind tfjs's back) so that the engine
  * tracks their outputs and `tf.profile` counts them.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { fusedBatchNorm } from './raw';
 
 const SGD_V = 'ScSgdVelocity';
 const SGD_W = 'ScSgdWeight';
-const AXPBY = 'ScAxpby';
-const RELU_GRAD = 'ScReluGrad';
-const BN_DY_XHAT = 'ScBnDyXhat';
-const BN_DX = 'ScBnDx';
 
 /** One output element per thread; inputs all share the output's shape (no broadcasting). */
 class ElementwiseProgram implements WebGPUProgram {
@@ -101,42 +96,6 @@ export function registerFusedKernels(): void {
     `let v = uniforms.mom * V[index] + G[index] + uniforms.wd * W[index];
           setOutputAtIndex(index, W[index] - uniforms.lr * v);`,
   );
-  register(
-    AXPBY,
-    ['X', 'Y'],
-    ['a', 'b'],
-    'setOutputAtIndex(index, uniforms.a * X[index] + uniforms.b * Y[index]);',
-  );
-  register(
-    RELU_GRAD,
-    ['DZ', 'Y'],
-    [],
-    'setOutputAtIndex(index, select(0.0, DZ[index], Y[index] > 0.0));',
-  );
-  const channels = (shapes: number[][]) => shapes[0]![shapes[0]!.length - 1]!;
-  register(
-    BN_DY_XHAT,
-    ['DY', 'X', 'M', 'V'],
-    ['eps'],
-    (shapes) => `let c = index % ${channels(shapes)};
-          let xhat = (X[index] - M[c]) * inverseSqrt(V[c] + uniforms.eps);
-          setOutputAtIndex(index, DY[index] * xhat);`,
-    (shapes) => {
-      const c = channels(shapes);
-      return [1, shapes[0]!.reduce((a, b) => a * b, 1) / c, c];
-    },
-  );
-  register(
-    BN_DX,
-    ['DY', 'X', 'M', 'V', 'G', 'SDY', 'SDYX'],
-    ['eps', 'invN'],
-    (shapes) => `let c = index % ${channels(shapes)};
-          let rstd = inverseSqrt(V[c] + uniforms.eps);
-          let xhat = (X[index] - M[c]) * rstd;
-          let mdy = SDY[c] * uniforms.invN;
-          let mdyx = SDYX[c] * uniforms.invN;
-          setOutputAtIndex(index, G[c] * rstd * (DY[index] - mdy - xhat * mdyx));`,
-  );
 }
 
 function fusedAvailable(name: string): boolean {
@@ -178,78 +137,5 @@ export function sgdUpdate(
     const newV = tf.add(tf.add(tf.mul(v, mom), g), tf.mul(w, wd));
     w.assign(tf.sub(w, tf.mul(newV, lr)));
     v.assign(newV);
-  });
-}
-
-/** a·x + b·y for same-shaped tensors (running batch-norm statistics). */
-export function axpby(a: number, x: tf.Tensor, b: number, y: tf.Tensor): tf.Tensor {
-  registerFusedKernels();
-  if (fusedAvailable(AXPBY)) {
-    return tf.engine().runKernel(AXPBY, { X: x, Y: y }, { a, b }) as tf.Tensor;
-  }
-  return tf.tidy(() => tf.add(tf.mul(x, a), tf.mul(y, b)));
-}
-
-/** dz where y > 0, else 0 (ReLU backward from the ReLU's output). */
-export function reluGrad(dz: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  registerFusedKernels();
-  if (fusedAvailable(RELU_GRAD)) {
-    return tf.engine().runKernel(RELU_GRAD, { DZ: dz, Y: y }) as tf.Tensor;
-  }
-  return tf.mul(dz, tf.step(y));
-}
-
-/**
- * dy·x̂ with x̂ = (x − mean)·rsqrt(var + eps), returned as [1, N, C] ready for a channel-sum
- * matmul. Per-channel inputs have shape [1,1,C].
- */
-export function bnDyXhat(
-  dy: tf.Tensor,
-  x: tf.Tensor,
-  mean: tf.Tensor,
-  variance: tf.Tensor,
-  eps: number,
-): tf.Tensor3D {
-  registerFusedKernels();
-  if (fusedAvailable(BN_DY_XHAT)) {
-    return tf
-      .engine()
-      .runKernel(BN_DY_XHAT, { DY: dy, X: x, M: mean, V: variance }, { eps }) as tf.Tensor3D;
-  }
-  const c = x.shape[x.rank - 1]!;
-  return tf.tidy(() =>
-    tf.reshape(tf.mul(dy, fusedBatchNorm(x, mean, variance, null, null, eps)), [1, -1, c]),
-  );
-}
-
-/**
- * Batch-norm input gradient: γ·rstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). Per-channel inputs [1,1,C].
- */
-export function bnDx(
-  dy: tf.Tensor,
-  x: tf.Tensor,
-  mean: tf.Tensor,
-  variance: tf.Tensor,
-  gamma: tf.Tensor,
-  sumDy: tf.Tensor,
-  sumDyXhat: tf.Tensor,
-  eps: number,
-): tf.Tensor {
-  registerFusedKernels();
-  const invN = x.shape[x.rank - 1]! / x.size;
-  if (fusedAvailable(BN_DX)) {
-    return tf
-      .engine()
-      .runKernel(
-        BN_DX,
-        { DY: dy, X: x, M: mean, V: variance, G: gamma, SDY: sumDy, SDYX: sumDyXhat },
-        { eps, invN },
-      ) as tf.Tensor;
-  }
-  return tf.tidy(() => {
-    // k = γ·rstd; dx = k·dy − (x̂·k·mean(dy·x̂) + k·mean(dy)), the bracket as one BN kernel.
-    const kn = tf.mul(tf.mul(gamma, tf.rsqrt(tf.add(variance, eps))), invN);
-    const shift = fusedBatchNorm(x, mean, variance, tf.mul(kn, sumDy), tf.mul(kn, sumDyXhat), eps);
-    return tf.sub(tf.mul(dy, tf.mul(kn, 1 / invN)), shift);
   });
 }

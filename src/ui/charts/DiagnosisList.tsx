@@ -1,10 +1,8 @@
-import { useLabPerFrame } from '../store/frame';
-import { REGION_COLORS, runRegions } from './regions';
-import { selectTrain, selectVal } from './selectors';
+import { REGION_COLORS, useRunRegions } from './regions';
 
 /** The shaded regions in words, under the loss chart: what each means and what to try. */
 export function DiagnosisList() {
-  const regions = runRegions(useLabPerFrame(selectTrain), useLabPerFrame(selectVal));
+  const regions = useRunRegions();
   if (regions.length === 0) return null;
   return (
     <section className="diagnosis" aria-label="Reading the curves" data-testid="diagnosis">

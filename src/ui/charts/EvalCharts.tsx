@@ -21,6 +21,16 @@ import { niceTicks } from './series';
 
 const COLORS = { gap: '#be185d', top1: '#0f766e', top5: '#65a30d' };
 
+// Module constants, so the memoised plots see equal props and skip redraws between evaluations.
+const GAP_LINES: PlotProps['lines'] = [
+  { key: 'gap', name: 'Generalisation error', color: COLORS.gap },
+];
+const ACCURACY_LINES: PlotProps['lines'] = [
+  { key: 'top1', name: 'Top-1', color: COLORS.top1 },
+  { key: 'top5', name: 'Top-5', color: COLORS.top5 },
+];
+const PERCENT: [number, number] = [0, 100];
+
 function useEvalRows(): EvalRow[] {
   return liveEvalRows(useLabPerFrame(selectTrain), useLabPerFrame(selectVal));
 }
@@ -42,13 +52,7 @@ export function GenErrorChart() {
       role="figure"
       aria-label="Generalisation error: validation minus training loss, at each evaluation"
     >
-      <EvalPlot
-        rows={rows}
-        xMax={xMax}
-        yLabel="Val − train loss"
-        lines={[{ key: 'gap', name: 'Generalisation error', color: COLORS.gap }]}
-        zeroLine
-      />
+      <EvalPlot rows={rows} xMax={xMax} yLabel="Val − train loss" lines={GAP_LINES} zeroLine />
       {rows.length === 0 && (
         <p className="chart__empty">Generalisation error after the first evaluation.</p>
       )}
@@ -71,12 +75,9 @@ export function AccuracyChart() {
         rows={rows}
         xMax={xMax}
         yLabel="Accuracy (%)"
-        yDomain={[0, 100]}
+        yDomain={PERCENT}
         unit="%"
-        lines={[
-          { key: 'top1', name: 'Top-1', color: COLORS.top1 },
-          { key: 'top5', name: 'Top-5', color: COLORS.top5 },
-        ]}
+        lines={ACCURACY_LINES}
       />
       {rows.length === 0 && <p className="chart__empty">Accuracy after the first evaluation.</p>}
     </div>

@@ -7,6 +7,7 @@ interface HoverProps {
     color?: string;
     payload?: unknown;
     graphicalItemId?: string;
+    dataKey?: unknown;
   }[];
   stepsPerEpoch?: number;
   unit?: string;
@@ -35,8 +36,11 @@ export function HoverTooltip({ active, payload, stepsPerEpoch = 0, unit = '' }: 
   const facts: [string, string][] = [];
   if (row.step !== undefined) facts.push(['Step', String(row.step)]);
   if (epoch !== undefined) facts.push(['Epoch', epoch.toFixed(2)]);
-  if (row.lr !== undefined && Number.isFinite(row.lr)) facts.push(['LR', sig(row.lr, 3)]);
-  if (row.momentum !== undefined && Number.isFinite(row.momentum))
+  // A chart that plots LR or momentum (the schedule preview) lists it once, as a plotted value.
+  const plotted = new Set(payload.map((p) => p.dataKey));
+  if (row.lr !== undefined && Number.isFinite(row.lr) && !plotted.has('lr'))
+    facts.push(['LR', sig(row.lr, 3)]);
+  if (row.momentum !== undefined && Number.isFinite(row.momentum) && !plotted.has('momentum'))
     facts.push(['Momentum', sig(row.momentum, 3)]);
 
   return (

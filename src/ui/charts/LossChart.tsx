@@ -6,9 +6,9 @@ import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
 import { lossRows } from './eval-rows';
 import { HoverTooltip } from './HoverTooltip';
-import { regionAreas, runRegions } from './regions';
-import { liveTrainRows, selectStepsPerEpoch } from './selectors';
-import { lossAxisTop, MAX_DRAWN, niceTicks, thinForDrawing, valRows } from './series';
+import { regionAreas, useRunRegions } from './regions';
+import { liveDrawnRows, liveTrainRows, selectStepsPerEpoch } from './selectors';
+import { lossAxisTop, niceTicks, valRows } from './series';
 
 const selectTrain = (s: LabState) => s.trainPoints;
 const selectVal = (s: LabState) => s.valPoints;
@@ -50,12 +50,15 @@ const LossPlot = memo(function LossPlot() {
   const val = useLabPerFrame(selectVal);
   const totalSteps = useLabPerFrame(selectTotalSteps);
 
+  // Both reuse the last redraw's work: the EMA and the LTTB selection only take in new points.
   const rows = liveTrainRows(train);
-  const drawn = useMemo(() => thinForDrawing(rows, MAX_DRAWN, (r) => r.loss), [rows]);
+  const drawn = liveDrawnRows(train);
   const valData = useMemo(() => valRows(val), [val]);
-  // One row set for the live run, so hovering shows train, smoothed and validation together.
+  // One row set for the live run, so hovering shows train, smoothed and validation together
+  // (a line with its own `data` would make recharts' tooltip snap to that line's rows only).
   const data = useMemo(() => lossRows(drawn, rows, valData), [drawn, rows, valData]);
-  const regions = runRegions(train, val);
+  const regions = useRunRegions();
+  const areas = useMemo(() => regionAreas(regions), [regions]);
   const stepsPerEpoch = useLabPerFrame(selectStepsPerEpoch);
   // Saved runs selected in the history panel, drawn over the live run.
   const overlays = useOverlaySeries();
@@ -71,7 +74,7 @@ const LossPlot = memo(function LossPlot() {
       style={{ width: '100%', height: '100%' }}
       margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
     >
-      {regionAreas(regions)}
+      {areas}
       <CartesianGrid stroke="#e3e7ee" />
       <XAxis
         type="number"

@@ -15,6 +15,7 @@ import { sampleSchedule } from '../../core/schedules/sample';
 import { isActive, type LabState } from '../store';
 import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
+import { HoverTooltip } from './HoverTooltip';
 import { niceTicks } from './series';
 
 const COLORS = { lr: '#047857', mom: '#7c3aed', now: '#b91c1c' };
@@ -60,7 +61,12 @@ export function ScheduleChart() {
       aria-label="Learning rate and momentum against iteration, over the whole run"
     >
       {points.length > 0 ? (
-        <SchedulePlot points={points} totalSteps={totalSteps} step={step} />
+        <SchedulePlot
+          points={points}
+          totalSteps={totalSteps}
+          stepsPerEpoch={stepsPerEpoch}
+          step={step}
+        />
       ) : (
         <p className="chart__empty">No schedule to show: the run has no whole batch.</p>
       )}
@@ -71,13 +77,18 @@ export function ScheduleChart() {
 interface PlotProps {
   points: { step: number; lr: number; momentum: number }[];
   totalSteps: number;
+  stepsPerEpoch: number;
   /** Iterations done by the active run; null when none is active. */
   step: number | null;
 }
 
-const SchedulePlot = memo(function SchedulePlot({ points, totalSteps, step }: PlotProps) {
+const SchedulePlot = memo(function SchedulePlot({
+  points,
+  totalSteps,
+  stepsPerEpoch,
+  step,
+}: PlotProps) {
   const xMax = Math.max(1, totalSteps);
-  const sig = (v: number) => String(Number(v.toPrecision(3)));
 
   return (
     <LineChart
@@ -125,10 +136,7 @@ const SchedulePlot = memo(function SchedulePlot({ points, totalSteps, step }: Pl
           style: { textAnchor: 'middle' },
         }}
       />
-      <Tooltip
-        formatter={(v) => (typeof v === 'number' ? sig(v) : v)}
-        labelFormatter={(l) => `Iteration ${l}`}
-      />
+      <Tooltip content={(props) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />} />
       <Legend verticalAlign="top" />
       <Line
         yAxisId="lr"

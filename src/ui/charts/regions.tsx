@@ -1,7 +1,9 @@
 /** The diagnosis drawn on the loss chart: one shaded reference area per region, with its reading. */
+import { useEffect, useReducer } from 'react';
 import { ReferenceArea } from 'recharts';
-import { diagnose, type Region, type RegionKind } from '../../core/diagnosis';
-import type { TrainPoint, ValPoint } from '../../core/run';
+import type { Region, RegionKind } from '../../core/diagnosis';
+import { useLabPerFrame } from '../store/frame';
+import { liveRegions, selectTrain, selectVal } from './selectors';
 
 export const REGION_COLORS: Record<RegionKind, string> = {
   overfitting: '#dc2626',
@@ -19,20 +21,17 @@ export function regionTitle(r: Region): string {
   return `${r.label}: ${r.explanation} What to try: ${r.suggestion}`;
 }
 
-let cache: { train: readonly TrainPoint[]; val: readonly ValPoint[]; regions: Region[] } | null =
-  null;
-
-/**
- * The regions of the live run, computed once per new set of points however many components ask
- * (the store replaces the arrays when points arrive, so identity is the cache key).
- */
-export function runRegions(train: readonly TrainPoint[], val: readonly ValPoint[]): Region[] {
-  if (cache && cache.train === train && cache.val === val) return cache.regions;
-  const regions = diagnose(
-    train.map((p) => ({ x: p.step, loss: p.loss })),
-    val.map((p) => ({ x: p.step, loss: p.loss })),
-  );
-  cache = { train, val, regions };
+/** The live run's regions, re-rendering once more when a throttled diagnosis is due. */
+export function useRunRegions(): Region[] {
+  const train = useLabPerFrame(selectTrain);
+  const val = useLabPerFrame(selectVal);
+  const [, wake] = useReducer((n: number) => n + 1, 0);
+  const { regions, retryInMs } = liveRegions(train, val);
+  useEffect(() => {
+    if (retryInMs === null) return;
+    const id = setTimeout(wake, retryInMs);
+    return () => clearTimeout(id);
+  }, [retryInMs, train]);
   return regions;
 }
 

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { TrainPoint } from '../../core/run';
 import { smoothSeries } from '../../core/smooth';
 import {
+  extendTrainRows,
   lastAtOrBefore,
   lossAxisTop,
   MAX_DRAWN,
   niceTicks,
+  thinAppending,
   thinForDrawing,
   trainRows,
+  type DrawnState,
 } from './series';
 
 const points = (losses: number[]): TrainPoint[] =>
@@ -18,6 +21,70 @@ describe('trainRows', () => {
     const rows = trainRows(points([2.3, 2.2, NaN, 2.0, Infinity]));
     expect(rows.map((r) => r.step)).toEqual([1, 2, 4]);
     expect(rows.map((r) => r.smooth)).toEqual(smoothSeries([2.3, 2.2, 2.0]));
+  });
+});
+
+describe('extendTrainRows', () => {
+  const all = points(
+    Array.from({ length: 300 }, (_, i) => 2 + Math.sin(i) + (i === 150 ? NaN : 0)),
+  );
+
+  it('gives the same rows as a full pass when the points arrive in pieces', () => {
+    let state = extendTrainRows(null, []);
+    for (let n = 7; n <= all.length; n += 7) {
+      const before = state.rows;
+      state = extendTrainRows(state, all.slice(0, n));
+      expect(state.rows).not.toBe(before);
+    }
+    state = extendTrainRows(state, all);
+    expect(state.rows).toEqual(trainRows(all));
+    expect(state.rows).toHaveLength(299);
+  });
+
+  it('starts over when the points are not an extension (a new run, a resume cut)', () => {
+    const first = extendTrainRows(null, all);
+    const other = points([5, 4, 3]);
+    expect(extendTrainRows(first, other).rows).toEqual(trainRows(other));
+    const cut = extendTrainRows(extendTrainRows(null, all), all.slice(0, 100));
+    expect(cut.rows).toEqual(trainRows(all.slice(0, 100)));
+  });
+
+  it('returns the same state for the same array', () => {
+    const s = extendTrainRows(null, all);
+    expect(extendTrainRows(s, all)).toBe(s);
+  });
+});
+
+describe('thinAppending', () => {
+  const rows = Array.from({ length: 20_000 }, (_, i) => ({ step: i + 1, v: Math.cos(i / 300) }));
+  const value = (r: { v: number }) => r.v;
+
+  it('appends new rows after the last selection until one bucket has arrived, then re-thins', () => {
+    let s: DrawnState<(typeof rows)[number]> | null = thinAppending(
+      null,
+      rows.slice(0, 10_000),
+      500,
+      value,
+    );
+    expect(s.drawn).toHaveLength(500);
+    // One bucket is 10,000 / 500 = 20 rows: up to then the selection is kept and rows appended.
+    s = thinAppending(s, rows.slice(0, 10_015), 500, value);
+    expect(s.drawn).toHaveLength(515);
+    expect(s.drawn.slice(0, 500)).toEqual(thinForDrawing(rows.slice(0, 10_000), 500, value));
+    expect(s.drawn.at(-1)?.step).toBe(10_015);
+    s = thinAppending(s, rows.slice(0, 10_040), 500, value);
+    expect(s.drawn).toEqual(thinForDrawing(rows.slice(0, 10_040), 500, value));
+    expect(s.drawn).toHaveLength(500);
+  });
+
+  it('draws small series whole, and thins afresh when the rows are not an extension', () => {
+    const small = thinAppending(null, rows.slice(0, 100), 500, value);
+    expect(small.drawn).toHaveLength(100);
+    const grown = thinAppending(small, rows.slice(0, 600), 500, value);
+    expect(grown.drawn).toEqual(thinForDrawing(rows.slice(0, 600), 500, value));
+    const other = rows.slice(1, 10_002);
+    const big = thinAppending(null, rows.slice(0, 10_000), 500, value);
+    expect(thinAppending(big, other, 500, value).drawn).toEqual(thinForDrawing(other, 500, value));
   });
 });
 

@@ -12,16 +12,48 @@ export interface TrainRow {
   momentum: number;
 }
 
-/** Above this many rows the chart draws an LTTB selection instead of every point. */
-export const MAX_DRAWN = 2000;
+/**
+ * Above this many rows the chart draws an LTTB selection instead of every point: about one row
+ * per horizontal pixel of the plot. recharts' cost per redraw grows with the rows of each line
+ * (docs/benchmarks.md), so more rows would cost time without showing more.
+ */
+export const MAX_DRAWN = 700;
 
 /** Train rows with the debiased EMA; non-finite losses (a diverged step) are left out. */
 export function trainRows(points: readonly TrainPoint[]): TrainRow[] {
-  const smoother = new EmaSmoother();
-  const rows: TrainRow[] = [];
-  for (const p of points) {
+  return extendTrainRows(null, points).rows;
+}
+
+/** Train rows of `source`, with the smoother's state after its last point, to extend later. */
+export interface TrainRowsState {
+  source: readonly TrainPoint[];
+  rows: TrainRow[];
+  smoother: EmaSmoother;
+}
+
+/** Whether `points` starts with every point of `prev` (the store only appends, so it usually does). */
+function extendsSource(prev: readonly TrainPoint[], points: readonly TrainPoint[]): boolean {
+  const n = prev.length;
+  return n === 0 || (points.length >= n && points[n - 1] === prev[n - 1] && points[0] === prev[0]);
+}
+
+/**
+ * `trainRows(points)`, reusing `prev` when `points` only appends to its source: the EMA carries on
+ * from the stored state, so an event costs its new points, not all the stored ones. `prev` must not
+ * be used afterwards (its smoother moves on).
+ */
+export function extendTrainRows(
+  prev: TrainRowsState | null,
+  points: readonly TrainPoint[],
+): TrainRowsState {
+  if (prev && prev.source === points) return prev;
+  const reuse = prev !== null && extendsSource(prev.source, points);
+  const smoother = reuse ? prev.smoother : new EmaSmoother();
+  const added: TrainRow[] = [];
+  for (let i = reuse ? prev.source.length : 0; i < points.length; i++) {
+    const p = points[i]!;
     if (!Number.isFinite(p.loss)) continue;
-    rows.push({
+    added.push({
       step: p.step,
       loss: p.loss,
       smooth: smoother.push(p.loss),
@@ -29,7 +61,7 @@ export function trainRows(points: readonly TrainPoint[]): TrainRow[] {
       momentum: p.momentum,
     });
   }
-  return rows;
+  return { source: points, rows: reuse ? prev.rows.concat(added) : added, smoother };
 }
 
 export function valRows(points: readonly ValPoint[]): { step: number; loss: number }[] {
@@ -46,6 +78,42 @@ export function thinForDrawing<T extends { step: number }>(
   value: (r: T) => number,
 ): T[] {
   return lttb(rows, maxRows, (r) => r.step, value);
+}
+
+/** A thinned selection and the rows it was made from, to extend on the next redraw. */
+export interface DrawnState<T> {
+  base: readonly T[];
+  baseDrawn: T[];
+  rows: readonly T[];
+  drawn: T[];
+}
+
+/**
+ * `thinForDrawing`, run again only once the rows have grown by one LTTB bucket (rows ÷ maxRows)
+ * since the last run; until then the new rows are drawn as they are after that selection. At
+ * 50,000 stored points a 20-point event then costs its own rows instead of a pass over all.
+ */
+export function thinAppending<T extends { step: number }>(
+  prev: DrawnState<T> | null,
+  rows: readonly T[],
+  maxRows: number,
+  value: (r: T) => number,
+): DrawnState<T> {
+  if (prev && prev.rows === rows) return prev;
+  const n = prev?.base.length ?? 0;
+  if (
+    prev &&
+    n > maxRows &&
+    rows.length >= n &&
+    rows.length - n <= n / maxRows &&
+    rows[0] === prev.base[0] &&
+    rows[n - 1] === prev.base[n - 1]
+  ) {
+    const drawn = prev.baseDrawn.concat(rows.slice(n));
+    return { ...prev, rows, drawn };
+  }
+  const drawn = thinForDrawing(rows, maxRows, value);
+  return { base: rows, baseDrawn: drawn, rows, drawn };
 }
 
 /** Index of the last row with step ≤ `step` (binary search; -1 if none). Rows sorted by step. */

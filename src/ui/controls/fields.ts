@@ -34,6 +34,7 @@ export const OPTION_TEXT: Record<string, string> = {
   wd: 'Weight decay',
   mom: 'Momentum',
   batch: 'Batch size',
+  rangeWd: 'LR range tests at several weight decays (Fig. 4a)',
   tiny: 'Tiny: one epoch each (a check, not a demo)',
   '5': '5 minutes',
   '10': '10 minutes',

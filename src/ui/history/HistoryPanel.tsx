@@ -4,7 +4,9 @@ import { OPTION_TEXT } from '../controls/fields';
 import { formatPercent } from '../format';
 import { useLab } from '../store/hooks';
 import {
+  deleteOldestRun,
   deleteRun,
+  freeDatasetCache,
   exportChart,
   exportRuns,
   importRunsFile,
@@ -12,12 +14,14 @@ import {
   toggleOverlayRun,
 } from './actions';
 import { overlayColour } from './colours';
+import { ResumeButton } from './ResumeButton';
 
 /** Saved runs: overlay several on the loss chart, rename, delete, export, import. */
 export function HistoryPanel() {
   const runs = useLab((s) => s.historyRuns);
   const loaded = useLab((s) => s.historyLoaded);
   const error = useLab((s) => s.historyError);
+  const full = useLab((s) => s.historyFull);
   const overlayIds = useLab((s) => s.overlayIds);
   const notices = useLab((s) => s.importNotices);
   const clearNotices = useLab((s) => s.setImportNotices);
@@ -35,9 +39,35 @@ export function HistoryPanel() {
     <section className="panel history-panel" aria-labelledby="history-title" data-testid="history">
       <h2 id="history-title">Run history</h2>
       {error && (
-        <p className="history__error" role="alert">
-          {error}
-        </p>
+        <div className="history__error" role="alert" data-testid="history-error">
+          <p>{error}</p>
+          {full && (
+            <p>
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => void freeDatasetCache()}
+              >
+                Clear cached dataset
+              </button>{' '}
+              (it downloads again when needed)
+              {runs.length > 1 && (
+                <>
+                  , or{' '}
+                  <button
+                    type="button"
+                    className="btn btn--small btn--danger"
+                    onClick={() => void deleteOldestRun()}
+                  >
+                    Delete oldest run
+                  </button>{' '}
+                  or select runs below and press Delete
+                </>
+              )}
+              .
+            </p>
+          )}
+        </div>
       )}
       {notices.length > 0 && (
         <div className="banner banner--warn" data-testid="import-notice" role="status">
@@ -177,6 +207,7 @@ function HistoryRow(props: {
         </span>
       </div>
       <div className="history__actions">
+        <ResumeButton run={run} />
         <button
           type="button"
           className={`btn btn--small${shown ? ' btn--on' : ''}`}

@@ -6,11 +6,19 @@ import {
   runsToCsv,
   type RunExport,
 } from '../../core/run-record';
+import { SHARD_CACHE_NAME } from '../../core/dataset';
 import { labStore } from '../store';
 import { HistoryDb } from './db';
 import { RunRecorder } from './recorder';
 
 let db: HistoryDb | null = null;
+/** Records the current run; asked to save again once pruning made room. */
+let recorder: RunRecorder | null = null;
+
+/** The open history database (null until opened, or when the browser has none). */
+export function historyDb(): HistoryDb | null {
+  return db;
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -25,7 +33,8 @@ export async function startHistory(): Promise<void> {
     const fixed = runs.map(markInterrupted);
     await Promise.all(fixed.filter((r, i) => r !== runs[i]).map((r) => db?.putRecord(r)));
     s.setHistory(fixed);
-    new RunRecorder(labStore, db).start();
+    recorder = new RunRecorder(labStore, db);
+    recorder.start();
   } catch (e) {
     s.setHistory([]);
     s.setHistoryError(`Run history is off: ${errorText(e)}`);
@@ -43,6 +52,30 @@ export async function renameRun(id: string, name: string): Promise<void> {
 export async function deleteRun(id: string): Promise<void> {
   labStore.getState().removeHistoryRun(id);
   await db?.delete(id).catch(reportError);
+  // Storage was full: the run kept in memory can be saved now.
+  if (labStore.getState().historyFull) recorder?.flush();
+}
+
+/**
+ * Storage is full: empties the browser's copy of the dataset shards, usually most of what the
+ * lab stores (they download again when needed), then saves what waits in memory.
+ */
+export async function freeDatasetCache(): Promise<void> {
+  try {
+    if (typeof caches !== 'undefined') await caches.delete(SHARD_CACHE_NAME);
+  } catch (e) {
+    reportError(e);
+    return;
+  }
+  recorder?.flush();
+}
+
+/** Storage is full: deletes the oldest saved run (never the one being recorded). */
+export async function deleteOldestRun(): Promise<void> {
+  const s = labStore.getState();
+  const current = s.run?.runId;
+  const oldest = s.historyRuns.filter((r) => r.id !== current).at(-1);
+  if (oldest) await deleteRun(oldest.id);
 }
 
 /** Draws or removes a run over the loss chart; its curves load from IndexedDB the first time. */

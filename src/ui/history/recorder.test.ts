@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../core/config';
-import type { RunCurves, RunRecord } from '../../core/run-record';
+import type { RunCurves, RunExport, RunRecord } from '../../core/run-record';
 import type { TrainPoint } from '../../core/run';
 import { applyWorkerEvent, labStore, resetStore } from '../store';
 import { RunRecorder, type HistorySink } from './recorder';
@@ -15,6 +15,14 @@ class MemorySink implements HistorySink {
   save(record: RunRecord, chunk: ({ seq: number } & RunCurves) | null) {
     this.records.set(record.id, record);
     if (chunk) this.chunks.push({ runId: record.id, ...chunk });
+    return Promise.resolve();
+  }
+  /** Replaces a run whole, as HistoryDb.put does. */
+  put(run: RunExport) {
+    const { train, val, ...record } = run;
+    this.records.set(run.id, record);
+    this.chunks = this.chunks.filter((c) => c.runId !== run.id);
+    this.chunks.push({ runId: run.id, seq: 0, train, val });
     return Promise.resolve();
   }
   curves(id: string) {
@@ -88,6 +96,54 @@ describe('run recorder', () => {
     applyWorkerEvent({ type: 'state', runId: 'r1', state: 'running' });
     await recorder.settled();
     expect(sink.records.get('r1')?.name).toBe('My run');
+  });
+
+  it('a resumed run keeps its record and its curve up to the checkpoint, then appends', async () => {
+    state().beginRun('r1', defaultConfig());
+    state().renameHistoryRun('r1', 'Before reload');
+    applyWorkerEvent({ type: 'trainPoints', runId: 'r1', points: [pt(1), pt(2), pt(3), pt(4)] });
+    applyWorkerEvent({ type: 'checkpoint', runId: 'r1', step: 2 });
+    applyWorkerEvent({ type: 'state', runId: 'r1', state: 'failed', message: 'crashed' });
+    await recorder.settled();
+    const createdAt = sink.records.get('r1')!.createdAt;
+
+    // A reload: a fresh store and recorder; the history lists the run.
+    unsubscribe();
+    resetStore();
+    state().setHistory([...sink.records.values()]);
+    recorder = new RunRecorder(labStore, sink, () => clock);
+    unsubscribe = labStore.subscribe((st) => recorder.observe(st));
+    state().setCheckpoints([{ runId: 'r1', step: 2 }]);
+    // The page resumes it: the store holds the curve up to step 2; steps 3, 4 come again.
+    clock += 60_000;
+    state().beginResume('r1', defaultConfig(), sink.curves('r1'));
+    expect(state().trainPoints.map((p) => p.step)).toEqual([1, 2]);
+    applyWorkerEvent({ type: 'resumed', runId: 'r1', step: 2, message: 'Resumed' });
+    applyWorkerEvent({ type: 'state', runId: 'r1', state: 'running' });
+    applyWorkerEvent({ type: 'trainPoints', runId: 'r1', points: [pt(3), pt(4), pt(5)] });
+    applyWorkerEvent({ type: 'state', runId: 'r1', state: 'done' });
+    await recorder.settled();
+    expect(sink.records.get('r1')).toMatchObject({
+      name: 'Before reload',
+      createdAt,
+      status: 'done',
+      trainCount: 5,
+    });
+    expect(sink.curves('r1').train.map((p) => p.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(state().historyRuns).toHaveLength(1);
+  });
+
+  it('a run that falls back to its checkpoint mid-run rewrites the saved curve', async () => {
+    state().beginRun('r1', defaultConfig());
+    applyWorkerEvent({ type: 'trainPoints', runId: 'r1', points: [pt(1), pt(2), pt(3)] });
+    recorder.flush();
+    // A lost device: the run goes on from step 1 on another backend.
+    applyWorkerEvent({ type: 'resumed', runId: 'r1', step: 1, message: 'device lost' });
+    applyWorkerEvent({ type: 'trainPoints', runId: 'r1', points: [pt(2), pt(3)] });
+    recorder.flush();
+    await recorder.settled();
+    expect(sink.curves('r1').train.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(state().runNotice?.message).toBe('device lost');
   });
 
   it('does not record a shared result on show', async () => {

@@ -3,7 +3,7 @@
  * and at once on each state change, so a reload or crash loses at most the last interval.
  */
 import type { StoreApi } from 'zustand';
-import { finalVal, type RunCurves, type RunRecord } from '../../core/run-record';
+import { finalVal, type RunCurves, type RunExport, type RunRecord } from '../../core/run-record';
 import { OPTION_TEXT } from '../controls/fields';
 import type { LabState, RunInfo } from '../store';
 import { SHARED_RUN_PREFIX } from '../store/link-slice';
@@ -11,6 +11,8 @@ import { SHARED_RUN_PREFIX } from '../store/link-slice';
 /** Where records go: the IndexedDB wrapper in the page, an in-memory list in tests. */
 export interface HistorySink {
   save(record: RunRecord, chunk: ({ seq: number } & RunCurves) | null): Promise<void>;
+  /** Replaces a run's record and all its points (a resumed run's curve was cut back). */
+  put?(run: RunExport): Promise<void>;
 }
 
 interface Tracked {
@@ -24,6 +26,8 @@ interface Tracked {
   train: LabState['trainPoints'];
   val: LabState['valPoints'];
   dirty: boolean;
+  /** The saved curves must be rewritten whole: they hold points the run has since dropped. */
+  rewrite: boolean;
 }
 
 export function defaultRunName(run: RunInfo, at: number): string {
@@ -68,33 +72,39 @@ export class RunRecorder {
     if (!t || t.record.id !== run.runId) {
       if (t) this.flush();
       const at = this.now();
+      // A resumed run carries on in its own record (name, start time), its curves rewritten.
+      const saved = s.historyRuns.find((r) => r.id === run.runId);
       t = this.current = {
-        record: {
-          id: run.runId,
-          name: defaultRunName(run, at),
-          createdAt: at,
-          updatedAt: at,
-          config: run.config,
-          status: run.state,
-          backend: null,
-          imagesPerSec: 0,
-          durationSec: 0,
-          totalSteps: 0,
-          trainCount: 0,
-          valCount: 0,
-          finalVal: null,
-        },
-        startedAt: at,
+        record: saved
+          ? { ...saved, status: run.state }
+          : {
+              id: run.runId,
+              name: defaultRunName(run, at),
+              createdAt: at,
+              updatedAt: at,
+              config: run.config,
+              status: run.state,
+              backend: null,
+              imagesPerSec: 0,
+              durationSec: 0,
+              totalSteps: 0,
+              trainCount: 0,
+              valCount: 0,
+              finalVal: null,
+            },
+        startedAt: saved ? at - saved.durationSec * 1000 : at,
         savedTrain: 0,
         savedVal: 0,
         seq: 0,
         train: s.trainPoints,
         val: s.valPoints,
         dirty: true,
+        rewrite: saved !== undefined,
       };
       this.flush();
       return;
     }
+    if (s.trainPoints.length < t.savedTrain || s.valPoints.length < t.savedVal) t.rewrite = true;
     if (s.trainPoints !== t.train || s.valPoints !== t.val) t.dirty = true;
     t.train = s.trainPoints;
     t.val = s.valPoints;
@@ -118,6 +128,7 @@ export class RunRecorder {
     const t = this.current;
     if (!t || !t.dirty) return;
     t.dirty = false;
+    if (t.rewrite) this.rewrite(t);
     const train = t.train.slice(t.savedTrain);
     const val = t.val.slice(t.savedVal);
     t.savedTrain = t.train.length;
@@ -143,14 +154,38 @@ export class RunRecorder {
           if (this.lastError) this.store.getState().setHistoryError(null);
           this.lastError = null;
         },
-        (e: unknown) => {
-          this.lastError = e;
-          this.store
-            .getState()
-            .setHistoryError(
-              `Could not save the run history: ${e instanceof Error ? e.message : String(e)}`,
-            );
-        },
+        (e: unknown) => this.saveFailed(t, e),
+      );
+  }
+
+  /** Replaces the saved curves with the run's current ones; later chunks append to them. */
+  private rewrite(t: Tracked): void {
+    t.rewrite = false;
+    const run = { ...t.record, train: t.train, val: t.val };
+    t.savedTrain = t.train.length;
+    t.savedVal = t.val.length;
+    t.seq = 1;
+    const put = this.sink.put?.bind(this.sink);
+    if (put) this.queue = this.queue.then(() => put(run)).catch((e) => this.saveFailed(t, e));
+  }
+
+  /**
+   * A failed save (a full disk, a quota) drops nothing: the run's points stay in memory and the
+   * next flush rewrites its whole curve, once the user has made room.
+   */
+  private saveFailed(t: Tracked, e: unknown): void {
+    this.lastError = e;
+    t.rewrite = true;
+    t.dirty = true;
+    const full = isQuotaError(e);
+    this.store
+      .getState()
+      .setHistoryError(
+        full
+          ? 'Storage is full: the run history could not be saved. Make room by clearing the cached ' +
+              'dataset or deleting old runs; this run is kept in memory and saved as soon as there is space.'
+          : `Could not save the run history: ${e instanceof Error ? e.message : String(e)}`,
+        full,
       );
   }
 
@@ -158,4 +193,10 @@ export class RunRecorder {
   settled(): Promise<void> {
     return this.queue;
   }
+}
+
+/** IndexedDB reports a full quota as a DOMException named QuotaExceededError. */
+export function isQuotaError(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || /quota/i.test(String((e as Error | null)?.message));
 }

@@ -10,6 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { LrSuggestion } from '../../core/range-test';
+import { HoverTooltip } from '../charts/HoverTooltip';
 import { lossAxisTop, niceTicks } from '../charts/series';
 import type { LabState } from '../store';
 import { useLabPerFrame } from '../store/frame';
@@ -81,6 +82,9 @@ const RangePlot = memo(function RangePlot({ lo, hi, suggestions, divergedAt }: P
     first === undefined ? Infinity : lossAxisTop([{ loss: 0, smooth: 3 * first }], []),
   );
   const ticks = useMemo(() => logTicks(lo, hi), [lo, hi]);
+  const stepsPerEpoch = useLab((s) =>
+    s.rangeRun ? Math.floor(s.rangeRun.config.trainSize / s.rangeRun.config.batchSize) : 0,
+  );
 
   return (
     <LineChart
@@ -132,10 +136,7 @@ const RangePlot = memo(function RangePlot({ lo, hi, suggestions, divergedAt }: P
           style: { textAnchor: 'middle' },
         }}
       />
-      <Tooltip
-        formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : v)}
-        labelFormatter={(l) => `LR ${typeof l === 'number' ? formatLr(l) : l}`}
-      />
+      <Tooltip content={(props) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />} />
       <Legend verticalAlign="top" />
       <Line
         yAxisId="loss"

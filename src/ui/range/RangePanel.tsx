@@ -10,7 +10,7 @@ import { DataPanel } from '../status/DataPanel';
 import { DataStatusLine } from '../status/DataStatusLine';
 import { isActive, isRangeActive, type RangeRun } from '../store';
 import { useLab } from '../store/hooks';
-import { startRangeTest, stopRangeTest } from './actions';
+import { startRangeTest, stopRangeTest, togglePauseRange } from './actions';
 import { RangeChart } from './RangeChart';
 import { RangeSuggestions } from './RangeSuggestions';
 import { formatLr } from './rows';
@@ -77,6 +77,9 @@ export function RangePanel() {
           title={active ? 'A range test is running' : blocked.join('; ') || 'Start the sweep'}
         >
           Start
+        </button>
+        <button type="button" className="btn" onClick={togglePauseRange} disabled={!active}>
+          {run?.state === 'paused' ? 'Resume' : 'Pause'}
         </button>
         <button
           type="button"

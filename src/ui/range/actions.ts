@@ -20,6 +20,12 @@ export function startRangeTest(): void {
   send({ type: 'rangeTest', runId, config: s.config, range });
 }
 
+/** The worker pauses a range test between iterations, as it does a training run. */
+export function togglePauseRange(): void {
+  const run = labStore.getState().rangeRun;
+  send({ type: run?.state === 'paused' ? 'resume' : 'pause' });
+}
+
 export function stopRangeTest(): void {
   labStore.getState().requestRangeStop();
   send({ type: 'stop' });

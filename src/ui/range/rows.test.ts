@@ -26,12 +26,12 @@ describe('range chart rows', () => {
       { step: 1, loss: 2, lr: 0.01, momentum: 0.9 },
       { step: 2, loss: NaN, lr: 0.02, momentum: 0.9 },
     ]);
-    expect(rows).toEqual([{ lr: 0.01, loss: 2, smooth: 2 }]);
+    expect(rows).toEqual([{ step: 1, lr: 0.01, momentum: 0.9, loss: 2, smooth: 2 }]);
     expect(
       rangeValRows([
         { step: 4, epoch: 1, loss: 2, top1: 0.25, top5: 0.5, lr: 0.1 },
         { step: 8, epoch: 2, loss: 2, top1: 0.25, top5: 0.5 },
       ]),
-    ).toEqual([{ lr: 0.1, valLoss: 2, accuracy: 25 }]);
+    ).toEqual([{ step: 4, epoch: 1, lr: 0.1, valLoss: 2, accuracy: 25 }]);
   });
 });

@@ -4,12 +4,16 @@ import type { TrainPoint, ValPoint } from '../../core/run';
 import { EmaSmoother } from '../../core/smooth';
 
 export interface RangeRow {
+  step: number;
   lr: number;
+  momentum: number;
   loss: number;
   smooth: number;
 }
 
 export interface RangeValRow {
+  step: number;
+  epoch: number;
   lr: number;
   valLoss: number;
   /** Top-1 accuracy in percent. */
@@ -21,7 +25,13 @@ export function rangeRows(points: readonly TrainPoint[]): RangeRow[] {
   const rows: RangeRow[] = [];
   for (const p of points) {
     if (!Number.isFinite(p.loss)) continue;
-    rows.push({ lr: p.lr, loss: p.loss, smooth: smoother.push(p.loss) });
+    rows.push({
+      step: p.step,
+      lr: p.lr,
+      momentum: p.momentum,
+      loss: p.loss,
+      smooth: smoother.push(p.loss),
+    });
   }
   return rows;
 }
@@ -29,7 +39,13 @@ export function rangeRows(points: readonly TrainPoint[]): RangeRow[] {
 export function rangeValRows(points: readonly ValPoint[]): RangeValRow[] {
   return points
     .filter((p) => p.lr !== undefined && Number.isFinite(p.loss))
-    .map((p) => ({ lr: p.lr!, valLoss: p.loss, accuracy: p.top1 * 100 }));
+    .map((p) => ({
+      step: p.step,
+      epoch: p.epoch,
+      lr: p.lr!,
+      valLoss: p.loss,
+      accuracy: p.top1 * 100,
+    }));
 }
 
 /** Ticks for a log axis from lo to hi: each decade's 1, and 2 and 5 when under three decades. */

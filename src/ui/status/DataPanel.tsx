@@ -1,4 +1,4 @@
-import { loadTarball } from '../actions';
+import { loadTarball, retryDataset } from '../actions';
 import { datasetName } from '../controls/fields';
 import { useLab } from '../store/hooks';
 
@@ -16,6 +16,12 @@ export function DataPanel() {
         {datasetName(dataset)} {status.phase === 'missing' ? 'is not available' : 'did not load'}
       </h3>
       {status.message && <p className="data-panel__message">{status.message}</p>}
+      <p>
+        <button type="button" className="btn" onClick={() => retryDataset(dataset)}>
+          Retry
+        </button>{' '}
+        the download, if the server or the network had a hiccup.
+      </p>
       <p>
         Run <code>npm run data</code> in the project and reload, or pick the official{' '}
         <code>{TARBALL[dataset]}</code> from your disk. It is unpacked here in your browser; nothing

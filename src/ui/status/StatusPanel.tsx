@@ -3,6 +3,7 @@ import { DataPanel } from './DataPanel';
 import { DataStatusLine } from './DataStatusLine';
 import { Hideable } from '../Hideable';
 import { RunButtons } from './RunButtons';
+import { RunNotice } from './RunNotice';
 import { RunStatus } from './RunStatus';
 import { useLab } from '../store/hooks';
 
@@ -21,6 +22,7 @@ export function StatusPanel() {
         <DataStatusLine />
         <RunStatus />
       </div>
+      <RunNotice />
       {workerError && (
         <div className="banner banner--error" role="alert">
           <span>{workerError}</span>

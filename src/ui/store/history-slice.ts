@@ -9,13 +9,15 @@ export interface HistorySlice {
   historyLoaded: boolean;
   /** Why the history cannot be saved (no IndexedDB, quota), for the panel. */
   historyError: string | null;
+  /** The error is a full storage quota: the panel offers to delete old runs. */
+  historyFull: boolean;
   /** Runs drawn over the loss chart, in the order selected (colours follow the order). */
   overlayIds: string[];
   overlayCurves: Record<string, RunCurves>;
   /** What an import changed or skipped, one line each. */
   importNotices: string[];
   setHistory: (runs: RunRecord[]) => void;
-  setHistoryError: (message: string | null) => void;
+  setHistoryError: (message: string | null, full?: boolean) => void;
   upsertHistoryRun: (run: RunRecord) => void;
   removeHistoryRun: (id: string) => void;
   renameHistoryRun: (id: string, name: string) => void;
@@ -30,11 +32,13 @@ export const createHistorySlice: StateCreator<LabState, [], [], HistorySlice> = 
   historyRuns: [],
   historyLoaded: false,
   historyError: null,
+  historyFull: false,
   overlayIds: [],
   overlayCurves: {},
   importNotices: [],
   setHistory: (runs) => set({ historyRuns: runs.slice().sort(newestFirst), historyLoaded: true }),
-  setHistoryError: (message) => set({ historyError: message }),
+  setHistoryError: (message, full = false) =>
+    set({ historyError: message, historyFull: message !== null && full }),
   upsertHistoryRun: (run) =>
     set((s) => {
       const i = s.historyRuns.findIndex((r) => r.id === run.id);

@@ -7,6 +7,7 @@ import { createHistorySlice } from './history-slice';
 import { createLinkSlice } from './link-slice';
 import { createRangeSlice } from './range-slice';
 import { createRecipeSlice } from './recipe-slice';
+import { createResumeSlice } from './resume-slice';
 import { createRunSlice } from './run-slice';
 import { createTopologySlice } from './topology-slice';
 import { createSweepSlice } from './sweep-slice';
@@ -28,6 +29,7 @@ export const labStore = createStore<LabState>()((...a) => ({
   ...createRecipeSlice(...a),
   ...createTopologySlice(...a),
   ...createSweepSlice(...a),
+  ...createResumeSlice(...a),
 }));
 
 /** Back to the first state, for tests. */
@@ -69,6 +71,15 @@ export function applyWorkerEvent(e: WorkerEvent): void {
       break;
     case 'error':
       s.setWorkerError(e.message);
+      break;
+    case 'checkpoint':
+      s.onCheckpoint(e);
+      break;
+    case 'checkpoints':
+      s.setCheckpoints(e.list);
+      break;
+    case 'resumed':
+      s.onResumed(e);
       break;
   }
 }

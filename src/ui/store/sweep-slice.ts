@@ -4,15 +4,21 @@
  */
 import type { StateCreator } from 'zustand';
 import type { TrainConfig } from '../../core/config';
+import type { RangeSpec } from '../../core/range-test';
 import type { RunState, TrainPoint, ValPoint } from '../../core/run';
 import type { ClockStamp } from '../../core/sweep';
 import type { LabState } from './types';
 
 export type QueueKind = 'sweep' | 'demo';
 
-export interface QueueEntry {
+/** What the queue is given per entry: a training run, or an LR range test when `range` is set. */
+export interface QueueItem {
   label: string;
   config: TrainConfig;
+  range?: RangeSpec;
+}
+
+export interface QueueEntry extends QueueItem {
   /** Set when the entry starts. */
   runId: string | null;
   state: RunState | 'queued';
@@ -25,6 +31,8 @@ export interface QueueEntry {
   /** (step, seconds since start) each time points arrived: the wall-clock axis. */
   clock: ClockStamp[];
   imagesPerSec: number;
+  /** Range-test entries: the LR where it diverged, null if it swept to the end. */
+  divergedAt: number | null;
 }
 
 export interface RunQueue {
@@ -41,7 +49,7 @@ export interface SweepSlice {
   sweepText: string | null;
   queue: RunQueue | null;
   setSweepText: (text: string | null) => void;
-  beginQueue: (kind: QueueKind, entries: { label: string; config: TrainConfig }[]) => void;
+  beginQueue: (kind: QueueKind, entries: QueueItem[]) => void;
   /** Replaces one entry's fields (the controller's only write path). */
   patchEntry: (index: number, patch: Partial<QueueEntry>) => void;
   setQueueCurrent: (index: number) => void;
@@ -72,6 +80,7 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
           val: [],
           clock: [],
           imagesPerSec: 0,
+          divergedAt: null,
         })),
       },
     }),

@@ -4,6 +4,7 @@ import type { HistorySlice } from './history-slice';
 import type { LinkSlice } from './link-slice';
 import type { RangeSlice } from './range-slice';
 import type { RecipeSlice } from './recipe-slice';
+import type { ResumeSlice } from './resume-slice';
 import type { RunSlice } from './run-slice';
 import type { TopologySlice } from './topology-slice';
 import type { SweepSlice } from './sweep-slice';
@@ -17,4 +18,5 @@ export type LabState = ConfigSlice &
   RangeSlice &
   RecipeSlice &
   TopologySlice &
-  SweepSlice;
+  SweepSlice &
+  ResumeSlice;

@@ -7,7 +7,13 @@ import { BackendBadge } from '../status/BackendBadge';
 import { DataStatusLine } from '../status/DataStatusLine';
 import { isQueueActive } from '../store';
 import { useLab } from '../store/hooks';
-import { demoEpochsNow, measuredImagesPerSec, startDemo, stopQueue } from './actions';
+import {
+  demoEpochsNow,
+  measuredImagesPerSec,
+  startDemo,
+  stopQueue,
+  togglePauseQueue,
+} from './actions';
 import { QueueChart } from './QueueChart';
 import { QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
 import { QueueLine } from './SweepPanel';
@@ -18,6 +24,7 @@ export function DemoPanel() {
   const rate = useLab(measuredImagesPerSec);
   const epochs = useLab(demoEpochsNow);
   const active = useLab((s) => isQueueActive(s.queue?.kind === 'demo' ? s.queue : null));
+  const paused = useLab((s) => active && s.queue?.entries[s.queue.current]?.state === 'paused');
   const anyQueue = useLab((s) => isQueueActive(s.queue));
   const { entries, series } = useQueueSeries('demo', 'steps');
   const busy = useBusyReasons();
@@ -64,6 +71,9 @@ export function DemoPanel() {
           title={anyQueue ? 'A queue is running' : blocked.join('; ') || 'Run both schedules'}
         >
           Run the demo
+        </button>
+        <button type="button" className="btn" onClick={togglePauseQueue} disabled={!active}>
+          {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="btn btn--danger" onClick={stopQueue} disabled={!active}>
           Stop

@@ -1,5 +1,16 @@
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceDot,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { HoverTooltip } from '../charts/HoverTooltip';
 import { overlayColour } from '../history/colours';
+import { formatLr, logTicks } from '../range/rows';
 import type { EntrySeries } from './rows';
 
 export type Metric = 'loss' | 'top1';
@@ -15,6 +26,8 @@ export function QueueChart({
   best,
   testId,
   title,
+  logX,
+  marker,
 }: {
   series: EntrySeries[];
   metric: Metric;
@@ -22,6 +35,10 @@ export function QueueChart({
   best: number | null;
   testId: string;
   title: string;
+  /** A log x axis over [lo, hi] (the LR of range tests) instead of a linear one from 0. */
+  logX?: { lo: number; hi: number };
+  /** A labelled point on the best curve (the range sweep's lowest validation loss). */
+  marker?: { x: number; y: number; label: string };
 }) {
   const curves = series.filter((s) => s.train.length > 0 || s.val.length > 0).length;
   return (
@@ -38,14 +55,28 @@ export function QueueChart({
         margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
       >
         <CartesianGrid stroke="#e3e7ee" />
-        <XAxis
-          type="number"
-          dataKey="x"
-          domain={[0, 'dataMax']}
-          tick={{ fontSize: 12 }}
-          tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-          label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
-        />
+        {logX ? (
+          <XAxis
+            type="number"
+            dataKey="x"
+            scale="log"
+            domain={[logX.lo, logX.hi]}
+            allowDataOverflow
+            ticks={logTicks(logX.lo, logX.hi)}
+            tickFormatter={formatLr}
+            tick={{ fontSize: 12 }}
+            label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
+          />
+        ) : (
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[0, 'dataMax']}
+            tick={{ fontSize: 12 }}
+            tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
+            label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
+          />
+        )}
         <YAxis
           type="number"
           domain={metric === 'top1' ? [0, 1] : [0, 'auto']}
@@ -63,10 +94,7 @@ export function QueueChart({
             style: { textAnchor: 'middle' },
           }}
         />
-        <Tooltip
-          formatter={(v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : String(v))}
-          labelFormatter={(x) => `${xLabel} ${Number(Number(x).toPrecision(4))}`}
-        />
+        <Tooltip content={(props) => <HoverTooltip {...props} />} />
         <Legend verticalAlign="top" />
         {series.flatMap((s, i) => {
           const colour = overlayColour(i);
@@ -100,6 +128,22 @@ export function QueueChart({
             );
           return lines;
         })}
+        {marker && (
+          <ReferenceDot
+            x={marker.x}
+            y={marker.y}
+            ifOverflow="extendDomain"
+            shape={(p: { cx?: number; cy?: number }) => (
+              <g data-testid={`${testId}-best-marker`} data-x={marker.x} data-y={marker.y}>
+                <title>{marker.label}</title>
+                <circle cx={p.cx} cy={p.cy} r={7} fill="none" stroke="#111827" strokeWidth={2} />
+                <text x={(p.cx ?? 0) + 10} y={(p.cy ?? 0) - 8} fontSize={11} fill="#111827">
+                  ★ best
+                </text>
+              </g>
+            )}
+          />
+        )}
       </LineChart>
     </div>
   );

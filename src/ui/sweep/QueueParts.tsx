@@ -5,7 +5,7 @@ import { datasetName } from '../controls/fields';
 import { isActive, isRangeActive, type QueueEntry } from '../store';
 import { useLab } from '../store/hooks';
 import type { QueueKind } from '../store/sweep-slice';
-import { entryPoints, entrySeries, type EntrySeries } from './rows';
+import { entryPoints, entrySeries, rangeEntrySeries, type EntrySeries } from './rows';
 import { overlayColour } from '../history/colours';
 
 /** This kind's queue entries and their chart series on the chosen axis (the live run included). */
@@ -17,14 +17,23 @@ export function useQueueSeries(
   const runId = useLab((s) => s.run?.runId ?? null);
   const train = useLab((s) => s.trainPoints);
   const val = useLab((s) => s.valPoints);
+  // Range-test entries (Fig. 4a) follow the range slice, and are drawn against LR.
+  const rangeRunId = useLab((s) => s.rangeRun?.runId ?? null);
+  const rangeTrain = useLab((s) => s.rangeTrain);
+  const rangeVal = useLab((s) => s.rangeVal);
   return useMemo(() => {
     const entries = queue?.entries ?? [];
     const live = { runId, train, val };
+    const liveRange = { runId: rangeRunId, train: rangeTrain, val: rangeVal };
     return {
       entries,
-      series: entries.map((e) => entrySeries(e, entryPoints(e, live), axis)),
+      series: entries.map((e) =>
+        e.range
+          ? rangeEntrySeries(e, entryPoints(e, liveRange))
+          : entrySeries(e, entryPoints(e, live), axis),
+      ),
     };
-  }, [queue, runId, train, val, axis]);
+  }, [queue, runId, train, val, rangeRunId, rangeTrain, rangeVal, axis]);
 }
 
 /** Why Start is off besides the panel's own reasons: data missing, or the worker busy. */

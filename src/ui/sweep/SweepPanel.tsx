@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import {
   bestRunIndex,
   BEST_RULE,
+  isRangeSweep,
   SWEEP_PRESETS,
   sweepErrors,
   X_AXES,
@@ -12,15 +13,19 @@ import { BackendBadge } from '../status/BackendBadge';
 import { DataStatusLine } from '../status/DataStatusLine';
 import { isQueueActive } from '../store';
 import { useLab } from '../store/hooks';
-import { startSweep, stopQueue, sweepTextOf } from './actions';
+import { startSweep, stopQueue, sweepTextOf, togglePauseQueue } from './actions';
 import { QueueChart } from './QueueChart';
 import { QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
+import { RangeSweepControls, RangeSweepView } from './RangeSweep';
 import { AXIS_TEXT } from './rows';
 
 const HELP: Record<keyof typeof SWEEP_PRESETS, string> = {
   wd: 'Weight decays, e.g. 1e-3, 3e-4, 1e-4. Smith: larger nets and shorter runs want less.',
   mom: 'Momentum: "0.95-0.85" cycles opposite to the LR (max first); "0.9" stays constant.',
   batch: 'Batch sizes, e.g. 64, 128, 256. Compare them against wall-clock time, not iterations.',
+  rangeWd:
+    'Weight decays, e.g. 1e-3, 1e-4, 1e-5: one LR range test each, over the LR sweep below ' +
+    '(Smith, Fig. 4a).',
 };
 
 /** Sweeps: short runs that differ in one setting, overlaid, the best by early validation loss. */
@@ -31,6 +36,8 @@ export function SweepPanel() {
   const setText = useLab((s) => s.setSweepText);
   const active = useLab((s) => isQueueActive(s.queue?.kind === 'sweep' ? s.queue : null));
   const anyQueue = useLab((s) => isQueueActive(s.queue));
+  const paused = useLab((s) => active && s.queue?.entries[s.queue.current]?.state === 'paused');
+  const rangeSweep = isRangeSweep(param);
   const [axis, setAxis] = useState<XAxisKind>('steps');
   const { entries, series } = useQueueSeries('sweep', axis);
   const busy = useBusyReasons();
@@ -86,6 +93,7 @@ export function SweepPanel() {
               {HELP[param]}
             </p>
           </div>
+          {rangeSweep && <RangeSweepControls disabled={active} />}
         </fieldset>
       </form>
       <div className="run-buttons">
@@ -97,6 +105,9 @@ export function SweepPanel() {
           title={anyQueue ? 'A queue is running' : blocked.join('; ') || 'Run the sweep'}
         >
           Start
+        </button>
+        <button type="button" className="btn" onClick={togglePauseQueue} disabled={!active}>
+          {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="btn btn--danger" onClick={stopQueue} disabled={!active}>
           Stop
@@ -111,32 +122,39 @@ export function SweepPanel() {
         <DataStatusLine />
         <QueueLine entries={entries.length} />
       </div>
-      <div className="axis-switch" role="group" aria-label="X axis">
-        {X_AXES.map((a) => (
-          <label key={a}>
-            <input
-              type="radio"
-              name="sweep-axis"
-              value={a}
-              checked={axis === a}
-              onChange={() => setAxis(a)}
-            />{' '}
-            {AXIS_TEXT[a]}
-          </label>
-        ))}
-      </div>
-      <QueueChart
-        series={series}
-        metric="loss"
-        xLabel={AXIS_TEXT[axis]}
-        best={best}
-        testId="sweep-chart"
-        title="Loss of each run in the sweep"
-      />
-      <p className="sweep-rule" data-testid="sweep-rule">
-        {BEST_RULE}
-      </p>
-      <QueueTable entries={entries} best={best} early />
+      {/* Drawn as what the queue ran, whatever the parameter shows now. */}
+      {(entries.length > 0 ? entries.some((e) => e.range) : rangeSweep) ? (
+        <RangeSweepView config={config} entries={entries} series={series} active={active} />
+      ) : (
+        <>
+          <div className="axis-switch" role="group" aria-label="X axis">
+            {X_AXES.map((a) => (
+              <label key={a}>
+                <input
+                  type="radio"
+                  name="sweep-axis"
+                  value={a}
+                  checked={axis === a}
+                  onChange={() => setAxis(a)}
+                />{' '}
+                {AXIS_TEXT[a]}
+              </label>
+            ))}
+          </div>
+          <QueueChart
+            series={series}
+            metric="loss"
+            xLabel={AXIS_TEXT[axis]}
+            best={best}
+            testId="sweep-chart"
+            title="Loss of each run in the sweep"
+          />
+          <p className="sweep-rule" data-testid="sweep-rule">
+            {BEST_RULE}
+          </p>
+          <QueueTable entries={entries} best={best} early />
+        </>
+      )}
     </section>
   );
 }

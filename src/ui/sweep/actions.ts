@@ -1,20 +1,24 @@
 /**
  * Runs a queue (a sweep or the demo) one entry after the other through the worker's ordinary
- * `start` command, following the run slice to know when each entry ends.
+ * `start` command (or `rangeTest` for Smith's Fig. 4a sweep), following the run slice (or the
+ * range slice) to know when each entry ends.
  */
 import { demoConfigs, demoEpochs } from '../../core/demo';
-import type { TrainConfig } from '../../core/config';
+import { rangeSpecOf } from '../../core/range-test';
 import type { RunState } from '../../core/run';
 import {
   applySweepValue,
+  isRangeSweep,
   parseSweepValues,
   SWEEP_PRESETS,
+  sweepEvalsPerEpoch,
   sweepLabel,
   type SweepParam,
 } from '../../core/sweep';
-import { stopRun } from '../actions';
+import { stopRun, togglePause } from '../actions';
+import { stopRangeTest } from '../range/actions';
 import { labStore, type LabState } from '../store';
-import type { QueueEntry, QueueKind } from '../store/sweep-slice';
+import type { QueueEntry, QueueItem, QueueKind } from '../store/sweep-slice';
 import { send } from '../worker-client';
 
 const ENDED: readonly RunState[] = ['done', 'stopped', 'diverged', 'failed'];
@@ -40,9 +44,15 @@ export function startSweep(): void {
   const param = s.config.sweepParam;
   const { values } = parseSweepValues(param, sweepTextOf(s, param));
   if (values.length === 0) return;
+  // Fig. 4a: every value gets the same LR sweep, read from the range-test settings.
+  const range = isRangeSweep(param) ? rangeSpecOf(s.config) : undefined;
   startQueue(
     'sweep',
-    values.map((v) => ({ label: sweepLabel(v), config: applySweepValue(s.config, v) })),
+    values.map((v) => ({
+      label: sweepLabel(v),
+      config: applySweepValue(s.config, v),
+      ...(range ? { range } : {}),
+    })),
   );
 }
 
@@ -65,11 +75,22 @@ export function startDemo(): void {
 }
 
 export function stopQueue(): void {
-  labStore.getState().cancelQueue();
-  stopRun();
+  const s = labStore.getState();
+  const entry = s.queue?.entries[s.queue.current];
+  s.cancelQueue();
+  if (entry?.range) stopRangeTest();
+  else stopRun();
 }
 
-function startQueue(kind: QueueKind, entries: { label: string; config: TrainConfig }[]): void {
+/** Pause or resume the queue's running entry (a run or a range test: the worker pauses either). */
+export function togglePauseQueue(): void {
+  const s = labStore.getState();
+  const entry = s.queue?.entries[s.queue.current];
+  if (!entry?.range) return togglePause();
+  send({ type: s.rangeRun?.state === 'paused' ? 'resume' : 'pause' });
+}
+
+function startQueue(kind: QueueKind, entries: QueueItem[]): void {
   follow();
   const s = labStore.getState();
   s.setWorkerError(null);
@@ -85,8 +106,22 @@ function startEntry(index: number): void {
   s.setQueueCurrent(index);
   s.patchEntry(index, { runId, state: 'starting' });
   startedAt = performance.now();
+  if (entry.range) {
+    s.beginRange(runId, entry.config, entry.range);
+    send({ type: 'rangeTest', runId, config: entry.config, range: entry.range });
+    return;
+  }
   s.beginRun(runId, entry.config);
-  send({ type: 'start', runId, config: entry.config });
+  // Short runs evaluate several times, so "best by early validation loss" has points to read.
+  const evalsPerEpoch = s.queue?.kind === 'sweep' ? sweepEvalsPerEpoch(entry.config.epochs) : 1;
+  send({ type: 'start', runId, config: entry.config, evalsPerEpoch });
+}
+
+/** The live run an entry follows: the training run, or the range test for a range entry. */
+function liveOf(s: LabState, entry: QueueEntry) {
+  return entry.range
+    ? { run: s.rangeRun, train: s.rangeTrain, val: s.rangeVal }
+    : { run: s.run, train: s.trainPoints, val: s.valPoints };
 }
 
 /** Subscribes once: copies the live run's progress into its entry and starts the next one. */
@@ -95,28 +130,32 @@ function follow(): void {
   following = true;
   labStore.subscribe((s, prev) => {
     const q = s.queue;
-    const run = s.run;
-    if (!q || !run || q.current >= q.entries.length) return;
+    if (!q || q.current >= q.entries.length) return;
     const i = q.current;
     const entry = q.entries[i]!;
-    if (entry.runId !== run.runId || ENDED.includes(entry.state as RunState)) return;
+    const live = liveOf(s, entry);
+    const before = liveOf(prev, entry);
+    const run = live.run;
+    if (!run || entry.runId !== run.runId || ENDED.includes(entry.state as RunState)) return;
     // One patch per store change: a nested call then sees this entry's new state.
     const patch: Partial<QueueEntry> = {};
-    const last = s.trainPoints.at(-1);
-    if (s.trainPoints !== prev.trainPoints && last)
+    const last = live.train.at(-1);
+    if (live.train !== before.train && last)
       patch.clock = [
         ...entry.clock,
         { step: last.step, sec: (performance.now() - startedAt) / 1000 },
       ];
-    if (run.progress && run.progress !== prev.run?.progress) {
+    if (run.progress && run.progress !== before.run?.progress) {
       patch.totalSteps = run.progress.totalSteps;
       patch.stepsPerEpoch = run.progress.totalSteps / Math.max(1, run.progress.epochs);
       patch.imagesPerSec = run.progress.imagesPerSec || entry.imagesPerSec;
     }
     if (run.state !== entry.state) patch.state = run.state;
     const ended = ENDED.includes(run.state);
-    if (ended)
-      Object.assign(patch, { message: run.message, train: s.trainPoints, val: s.valPoints });
+    if (ended) {
+      Object.assign(patch, { message: run.message, train: live.train, val: live.val });
+      if (entry.range && s.rangeRun) patch.divergedAt = s.rangeRun.divergedAt;
+    }
     if (Object.keys(patch).length > 0) s.patchEntry(i, patch);
     if (!ended) return;
     // Stop (here or on the Train tab) or a crash ends the queue; a diverged value is a result.

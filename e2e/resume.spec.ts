@@ -1,0 +1,39 @@
+import { TINY, expect, query, test } from './fixtures';
+
+test('a run cut off by a reload resumes from its checkpoint, its curve continuing', async ({
+  lab,
+  page,
+}) => {
+  // Minutes only when the 2 cores are shared with other jobs; about a minute alone.
+  test.setTimeout(420_000);
+  // 4 steps an epoch; a checkpoint is saved at the first epoch's end, or 30 s into the run.
+  await page.goto(query({ ...TINY, trainSize: '64', valSize: '32' }));
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  await lab.button('Start').click();
+  const saved = page.getByTestId('checkpoint-status');
+  await expect(saved).toHaveAttribute('data-step', /\d/, { timeout: 120_000 });
+  // Paused, so the reload lands mid-run whatever the machine's speed.
+  await lab.button('Pause').click();
+  await expect(lab.status).toContainText(/paused/i);
+  // The history saves points every 2 s; a checkpoint save under way lands meanwhile.
+  await page.waitForTimeout(2_500);
+  const step = Number(await saved.getAttribute('data-step'));
+  expect(step).toBeGreaterThan(0);
+  expect(step).toBeLessThan(8);
+
+  await page.reload();
+  const row = page.getByTestId('history-run').first();
+  await expect(row).toHaveAttribute('data-status', 'interrupted');
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('run-notice')).toContainText(
+    `Resumed from the checkpoint after step ${step}.`,
+  );
+  await expect.poll(() => lab.trainPoints()).toBeGreaterThanOrEqual(step);
+  // The curve comes back up to the checkpoint, then goes on to the end.
+  await expect(lab.status).toContainText(/done/i, { timeout: 240_000 });
+  expect(await lab.trainPoints()).toBe(8);
+  expect(await lab.valPoints()).toBe(2);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('history-run')).toHaveCount(1);
+  await expect(row.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+});

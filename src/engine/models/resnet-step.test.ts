@@ -1,0 +1,122 @@
+/**
+ * The hand-written ResNet training pass against tfjs autodiff of the plain composition
+ * (conv2d, tf.moments batch norm, avgPool + pad shortcuts, mean, matMul, log-softmax), on cpu
+ * (tf-ops fallbacks) and on WebGPU through Dawn (the WGSL kernels).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { batchNormReference } from '../ops/batchnorm';
+import { useBackend, type TestBackend } from '../testing/backend.node.js';
+import { buildModel } from './index';
+
+type Norm = (z: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor, offset: number) => tf.Tensor4D;
+const batchStats: Norm = (z, gamma, beta) => batchNormReference(z, gamma, beta, { relu: false });
+
+/**
+ * Logits of a CIFAR ResNet from its params alone (filters…, bn [2,T], fcW, fcB), autodiff-able;
+ * `norm` normalises a conv output (batch statistics by default).
+ */
+function referenceLogits(params: tf.Tensor[], x: tf.Tensor4D, norm = batchStats): tf.Tensor2D {
+  const filters = params.slice(0, -3) as tf.Tensor4D[];
+  const [bn, fcW, fcB] = params.slice(-3) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+  let offset = 0;
+  const layer = (input: tf.Tensor4D, f: tf.Tensor4D, residual?: tf.Tensor4D) => {
+    const [, , cin, cout] = f.shape;
+    const z = tf.conv2d(input, f, cin === cout || input === x ? 1 : 2, 'same');
+    const gamma = tf.reshape(tf.slice(bn, [0, offset], [1, cout]), [cout]);
+    const beta = tf.reshape(tf.slice(bn, [1, offset], [1, cout]), [cout]);
+    const y = norm(z, gamma, beta, offset);
+    offset += cout;
+    return tf.relu(residual ? tf.add(y, residual) : y) as tf.Tensor4D;
+  };
+  let h = layer(x, filters[0]!);
+  for (let i = 1; i < filters.length; i += 2) {
+    const a = layer(h, filters[i]!);
+    const [, , cin, cout] = filters[i]!.shape;
+    const pad = (cout - cin) / 2;
+    const sc =
+      pad > 0
+        ? tf.pad(tf.avgPool(h, 1, 2, 'valid'), [
+            [0, 0],
+            [0, 0],
+            [0, 0],
+            [pad, pad],
+          ])
+        : h;
+    h = layer(a, filters[i + 1]!, sc as tf.Tensor4D);
+  }
+  return tf.add(tf.matMul(tf.mean(h, [1, 2]), fcW), fcB);
+}
+
+async function relDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  expect(a.shape).toEqual(b.shape);
+  const [d, m] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
+  const v = (await d!.data())[0]! / Math.max((await m!.data())[0]!, 1e-6);
+  tf.dispose([d!, m!]);
+  return v;
+}
+
+describe.each(['cpu', 'webgpu'] as TestBackend[])('ResNet hand-written step on %s', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
+  it('loss and every gradient match autodiff of the plain composition (rel. 1e-3)', async () => {
+    const model = buildModel('resnet8', 10, 3);
+    // 8×8 inputs keep it small: stages run at 8, 4 and 2 pixels.
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const labels = tf.tensor1d([3, 8], 'int32');
+    const oneHot = tf.oneHot(labels, 10);
+    const ref = tf.valueAndGrads((...ps: tf.Tensor[]) =>
+      tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(referenceLogits(ps, x))), 1))),
+    )(model.params);
+    const ours = model.lossAndGrads!(x, labels);
+
+    expect(ours.grads.length).toBe(model.params.length);
+    expect(await relDiff(ours.loss, ref.value)).toBeLessThan(1e-4);
+    for (let i = 0; i < ref.grads.length; i++) {
+      expect(await relDiff(ours.grads[i]!, ref.grads[i]!), `param ${i}`).toBeLessThan(1e-3);
+    }
+    tf.dispose([x, labels, oneHot, ref.value, ...ref.grads, ours.loss, ...ours.grads]);
+    model.dispose();
+  });
+
+  it('running statistics move 10% toward the batch statistics (unbiased variance), no leaks', async () => {
+    const model = buildModel('resnet8', 10, 4);
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    // The first pass caches two constants; later passes leave no tensor behind.
+    tf.dispose(model.apply(x, true));
+    const before = tf.memory().numTensors;
+    tf.dispose(model.apply(x, true));
+    expect(tf.memory().numTensors).toBe(before);
+    const [runMean, runVar] = model.stats as [tf.Variable, tf.Variable];
+    // The stem's 16 channels come first in the flat statistics.
+    const z = tf.conv2d(x, model.params[0] as tf.Tensor4D, 1, 'same');
+    const { mean, variance } = tf.moments(z, [0, 1, 2]);
+    const n = 2 * 8 * 8;
+    // Two updates with the same batch: 0.1 + 0.9·0.1 = 0.19 of the way from (0, 1).
+    const expMean = tf.mul(mean, 0.19);
+    const expVar = tf.add(0.81, tf.mul(variance, (0.19 * n) / (n - 1)));
+    expect(await relDiff(tf.slice(runMean, 0, 16), expMean)).toBeLessThan(1e-4);
+    expect(await relDiff(tf.slice(runVar, 0, 16), expVar)).toBeLessThan(1e-4);
+    tf.dispose([x, z, mean, variance, expMean, expVar]);
+    model.dispose();
+  });
+
+  it('inference uses the running statistics', async () => {
+    const model = buildModel('resnet8', 10, 5);
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    tf.dispose(model.apply(x, true)); // running statistics away from (0, 1)
+    const [runMean, runVar] = model.stats as [tf.Variable, tf.Variable];
+    const ref = referenceLogits(model.params, x, (z, gamma, beta, offset) => {
+      const c = z.shape[3];
+      const m = tf.slice(runMean, offset, c);
+      const v = tf.slice(runVar, offset, c);
+      return tf.batchNorm(z, m, v, beta, gamma, 1e-5) as tf.Tensor4D;
+    });
+    const ours = model.apply(x, false);
+    expect(await relDiff(ours, ref)).toBeLessThan(1e-4);
+    tf.dispose([x, ref, ours]);
+    model.dispose();
+  });
+});

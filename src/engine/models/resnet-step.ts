@@ -1,0 +1,261 @@
+/**
+ * The ResNet's training pass written out by hand instead of taped by tfjs autodiff: the tape
+ * clones every saved tensor (one Identity kernel each) and composes batch norm's backward from
+ * many small ops. Here each conv + BN (+ shortcut) + ReLU unit costs 3 kernels forward and 4
+ * backward (BN sums, BN input gradient, conv input and filter gradients), plus one per block
+ * for the residual gradient; only what backward needs is kept (each unit's conv output and
+ * activation), and every tensor is freed as soon as it is used.
+ *
+ * The maths is the same as autodiff of the plain composition (checked by resnet-step.test.ts):
+ *   BN:  dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  engineFilterGrad,
+  filterGradTiled,
+  tiledFilterGradAvailable,
+} from '../ops/conv-filter-grad';
+import { filterGradViaConv } from '../ops/conv';
+import {
+  blockInputGrad,
+  bnApply,
+  bnDx,
+  bnStats,
+  bnSums,
+  globalPool,
+  globalPoolGrad,
+  runningUpdate,
+  softmaxXentGrad,
+  softmaxXentLoss,
+  type BnSlot,
+  type Shortcut,
+} from '../ops/flat-bn';
+
+export const BN_MOMENTUM = 0.1;
+
+export interface ConvUnit {
+  filter: tf.Variable;
+  stride: number;
+  slot: BnSlot;
+}
+
+export interface ResNetParts {
+  stem: ConvUnit;
+  blocks: { a: ConvUnit; b: ConvUnit; shortcut: Shortcut }[];
+  /** [2, T]: γ row, β row of every BN layer. */
+  bn: tf.Variable;
+  runMean: tf.Variable;
+  runVar: tf.Variable;
+  fcW: tf.Variable;
+  fcB: tf.Variable;
+}
+
+function conv(x: tf.Tensor4D, filter: tf.Tensor, stride: number): tf.Tensor4D {
+  const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', dilations: 1 };
+  return tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor4D;
+}
+
+function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor, stride: number, inputShape: number[]) {
+  const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', dilations: 1, inputShape };
+  return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor4D;
+}
+
+/** dW of a 3×3 'same' conv, by the same implementation choice as ops/conv.ts's conv3x3. */
+function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filter: tf.Tensor, stride: number) {
+  const shape = filter.shape as [number, number, number, number];
+  if (tiledFilterGradAvailable() && engineFilterGrad() === 'tiled') {
+    return filterGradTiled(x, dy, shape, stride, 'same');
+  }
+  if (tf.getBackend() === 'cpu') return filterGradViaConv(x, dy, shape[0], stride);
+  const attrs = {
+    strides: stride,
+    pad: 'same',
+    dataFormat: 'NHWC',
+    dilations: 1,
+    filterShape: shape,
+  };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor4D;
+}
+
+function matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
+  return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as tf.Tensor2D;
+}
+
+/** Activations one block keeps for its backward pass. */
+interface BlockSaved {
+  hIn: tf.Tensor4D;
+  za: tf.Tensor4D;
+  a: tf.Tensor4D;
+  zb: tf.Tensor4D;
+  hOut: tf.Tensor4D;
+}
+
+interface Forward {
+  logits: tf.Tensor2D;
+  pooled: tf.Tensor2D;
+  stats: tf.Tensor2D;
+  stemIn: tf.Tensor4D;
+  stemZ: tf.Tensor4D;
+  blocks: BlockSaved[];
+}
+
+export interface ResNetStep {
+  /** Training-mode logits (batch statistics; updates the running ones). */
+  forward(x: tf.Tensor4D): tf.Tensor2D;
+  lossAndGrads(x: tf.Tensor4D, labels: tf.Tensor1D): { loss: tf.Scalar; grads: tf.Tensor[] };
+  dispose(): void;
+}
+
+export function createResNetStep(net: ResNetParts): ResNetStep {
+  const total = net.stem.slot.total;
+  let zeros: tf.Tensor2D | null = null;
+  // n/(n−1) per channel (unbiased running variance, as PyTorch); depends on the batch size.
+  const factors = new Map<number, tf.Tensor1D>();
+
+  function unbiasFactor(x: tf.Tensor4D): tf.Tensor1D {
+    const batch = x.shape[0];
+    let f = factors.get(batch);
+    if (!f) {
+      const values = new Float32Array(total);
+      let size = x.shape[1] * x.shape[2];
+      const units = [net.stem, ...net.blocks.flatMap((b) => [b.a, b.b])];
+      for (const u of units) {
+        size /= u.stride * u.stride;
+        const n = batch * size;
+        values.fill(n / Math.max(1, n - 1), u.slot.offset, u.slot.offset + u.slot.channels);
+      }
+      f = tf.keep(tf.tensor1d(values));
+      factors.set(batch, f);
+    }
+    return f;
+  }
+
+  function emptyChain(): tf.Tensor2D {
+    zeros ??= tf.keep(tf.zeros([2, total]) as tf.Tensor2D);
+    return zeros;
+  }
+
+  /** Replaces `chain` by `next`, freeing the old one unless it is the cached zeros. */
+  function advance(chain: tf.Tensor2D, next: tf.Tensor2D): tf.Tensor2D {
+    if (chain !== zeros) chain.dispose();
+    return next;
+  }
+
+  function runForward(x: tf.Tensor4D): Forward {
+    let stats = emptyChain();
+    const unit = (
+      input: tf.Tensor4D,
+      u: ConvUnit,
+      residual?: { h: tf.Tensor4D; shortcut: Shortcut },
+    ) => {
+      const z = conv(input, u.filter, u.stride);
+      stats = advance(stats, bnStats(z, stats, u.slot));
+      const at = { meanAt: u.slot.offset, varAt: total + u.slot.offset };
+      const opts = residual ? { relu: true, residual } : { relu: true };
+      return { z, y: bnApply(z, stats, stats, at, net.bn, u.slot, opts) };
+    };
+    const stem = unit(x, net.stem);
+    const blocks: BlockSaved[] = [];
+    let h = stem.y;
+    for (const block of net.blocks) {
+      const a = unit(h, block.a);
+      const b = unit(a.y, block.b, { h, shortcut: block.shortcut });
+      blocks.push({ hIn: h, za: a.z, a: a.y, zb: b.z, hOut: b.y });
+      h = b.y;
+    }
+    const pooled = globalPool(h);
+    const logits = tf
+      .engine()
+      .runKernel(
+        '_FusedMatMul',
+        { a: pooled, b: net.fcW, bias: net.fcB },
+        { transposeA: false, transposeB: false, activation: 'linear' },
+      ) as tf.Tensor2D;
+    // Running statistics of every layer in two kernels.
+    const mean = runningUpdate(net.runMean, stats, 0, BN_MOMENTUM, null);
+    const variance = runningUpdate(net.runVar, stats, 1, BN_MOMENTUM, unbiasFactor(x));
+    net.runMean.assign(mean);
+    net.runVar.assign(variance);
+    tf.dispose([mean, variance]);
+    return { logits, pooled, stats, stemIn: x, stemZ: stem.z, blocks };
+  }
+
+  function disposeForward(f: Forward, keepLogits: boolean): void {
+    const rest = [f.pooled, f.stats, f.stemZ, ...f.blocks.flatMap((b) => [b.hIn, b.za, b.a, b.zb])];
+    if (f.blocks.length) rest.push(f.blocks[f.blocks.length - 1]!.hOut);
+    if (!keepLogits) rest.push(f.logits);
+    tf.dispose(rest);
+  }
+
+  return {
+    forward(x) {
+      const f = runForward(x);
+      disposeForward(f, true);
+      return f.logits;
+    },
+
+    lossAndGrads(x, labels) {
+      const f = runForward(x);
+      const { bn } = net;
+      const loss = softmaxXentLoss(f.logits, labels);
+      const dLogits = softmaxXentGrad(f.logits, labels);
+      f.logits.dispose();
+      const dW = matMul(f.pooled, dLogits, true, false);
+      const dB = tf
+        .engine()
+        .runKernel('Sum', { x: dLogits }, { axis: [0], keepDims: false }) as tf.Tensor;
+      const dPooled = matMul(dLogits, net.fcW, false, true);
+      tf.dispose([dLogits, f.pooled]);
+
+      const last = f.blocks[f.blocks.length - 1];
+      const top = last ? last.hOut : f.stemIn;
+      let dh = globalPoolGrad(dPooled, top.shape[1], top.shape[2]);
+      dPooled.dispose();
+
+      let g = emptyChain();
+      const stats = f.stats;
+      /** BN + ReLU backward of one unit, then its conv's gradients. */
+      const unitBack = (
+        dz: tf.Tensor4D,
+        y: tf.Tensor4D,
+        z: tf.Tensor4D,
+        input: tf.Tensor4D,
+        u: ConvUnit,
+        needDx: boolean,
+      ) => {
+        g = advance(g, bnSums(dz, y, z, stats, g, u.slot, true));
+        const dzPre = bnDx(dz, y, z, stats, bn, g, u.slot, true);
+        const dw = convFilterGrad(input, dzPre, u.filter, u.stride);
+        const dx = needDx ? convInputGrad(dzPre, u.filter, u.stride, input.shape) : null;
+        dzPre.dispose();
+        return { dw, dx };
+      };
+
+      const filterGrads: tf.Tensor[] = [];
+      for (let k = net.blocks.length - 1; k >= 0; k--) {
+        const block = net.blocks[k]!;
+        const s = f.blocks[k]!;
+        const b = unitBack(dh, s.hOut, s.zb, s.a, block.b, true);
+        s.zb.dispose();
+        const a = unitBack(b.dx!, s.a, s.za, s.hIn, block.a, true);
+        tf.dispose([b.dx!, s.za, s.a]);
+        const dIn = blockInputGrad(a.dx!, dh, s.hOut, block.shortcut);
+        tf.dispose([a.dx!, dh, s.hOut]);
+        dh = dIn;
+        filterGrads.push(b.dw, a.dw);
+      }
+      const stem = unitBack(dh, f.blocks[0]?.hIn ?? top, f.stemZ, f.stemIn, net.stem, false);
+      tf.dispose([dh, f.stemZ, f.blocks[0]?.hIn ?? top, stats]);
+      filterGrads.push(stem.dw);
+      filterGrads.reverse();
+      return { loss, grads: [...filterGrads, g, dW, dB] };
+    },
+
+    dispose() {
+      zeros?.dispose();
+      zeros = null;
+      for (const t of factors.values()) t.dispose();
+      factors.clear();
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * The tiled split-K filter gradient against a float64 reference computed here and against
+ * tfjs's own Conv2DBackpropFilter, on WebGPU through Dawn (SwiftShader); its plan; the engine
+ * hook in conv3x3; the optional re-registration of tfjs's kernel; and the cpu fallback.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../core/rng';
+import { useBackend } from '../testing/backend.node.js';
+import { conv3x3 } from './conv';
+import {
+  conv2DBackpropFilterKernel,
+  convGeometry,
+  engineFilterGrad,
+  filterGradTiled,
+  planFilterGrad,
+  setConv2DBackpropFilterKernel,
+  setEngineFilterGrad,
+  tiledFilterGradAvailable,
+  type ConvGeometry,
+} from './conv-filter-grad';
+
+/** Float32 sums over K terms: error relative to the gradient's L2 norm stays far below this. */
+const REL_TOL = 1e-5;
+
+function seeded(shape: number[], seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
+}
+
+/** dW in float64, straight from the definition (zero padding outside the image). */
+function referenceFilterGrad(
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  g: ConvGeometry,
+): Float64Array {
+  const { inHeight: H, inWidth: W, inChannels: CI, outChannels: CO } = g;
+  const out = new Float64Array(g.filterHeight * g.filterWidth * CI * CO);
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outHeight; oy++)
+      for (let ox = 0; ox < g.outWidth; ox++)
+        for (let kh = 0; kh < g.filterHeight; kh++)
+          for (let kw = 0; kw < g.filterWidth; kw++) {
+            const iy = oy * g.strideHeight + kh - g.padTop;
+            const ix = ox * g.strideWidth + kw - g.padLeft;
+            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+            const xBase = ((n * H + iy) * W + ix) * CI;
+            const dyBase = ((n * g.outHeight + oy) * g.outWidth + ox) * CO;
+            const wBase = (kh * g.filterWidth + kw) * CI * CO;
+            for (let ci = 0; ci < CI; ci++)
+              for (let co = 0; co < CO; co++)
+                out[wBase + ci * CO + co]! += x[xBase + ci]! * dy[dyBase + co]!;
+          }
+  return out;
+}
+
+function relL2(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < ref.length; i++) {
+    num += (a[i]! - ref[i]!) ** 2;
+    den += ref[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+function tfjsFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: number[],
+  stride: number,
+  pad: 'same' | 'valid',
+): tf.Tensor4D {
+  const attrs = { strides: stride, pad, dataFormat: 'NHWC', filterShape };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor4D;
+}
+
+describe('planFilterGrad', () => {
+  const geometry = (batch: number, hw: number, ci: number, co: number, stride: number) =>
+    convGeometry([batch, hw, hw, ci], [3, 3, ci, co], stride, 'same');
+
+  it.each([
+    [128, 32, 16, 16, 1],
+    [128, 32, 16, 32, 2],
+    [128, 16, 32, 32, 1],
+    [128, 8, 64, 64, 1],
+    [3, 7, 5, 6, 1],
+    [1, 2, 3, 4, 2],
+  ])(
+    'covers k = N·Ho·Wo exactly with non-empty slices (batch %i, %i², %i→%i, stride %i)',
+    (b, hw, ci, co, s) => {
+      const g = geometry(b, hw, ci, co, s);
+      const p = planFilterGrad(g);
+      const k = g.batch * g.outHeight * g.outWidth;
+      expect(p.sliceK % p.tileK).toBe(0);
+      expect(p.splits * p.sliceK).toBeGreaterThanOrEqual(k);
+      expect((p.splits - 1) * p.sliceK).toBeLessThan(k);
+      expect(p.tileN).toBeGreaterThanOrEqual(Math.min(co, 64));
+    },
+  );
+
+  it('splits big batches into enough workgroups for a large GPU, and tiny ones not at all', () => {
+    // ResNet-56 stage shapes at batch 128: the naive kernel would run 36–576 threads' worth.
+    for (const [hw, c] of [
+      [32, 16],
+      [16, 32],
+      [8, 64],
+    ] as const) {
+      const p = planFilterGrad(geometry(128, hw, c, c, 1));
+      expect(p.workgroups).toBeGreaterThanOrEqual(128);
+      expect(p.splits).toBeGreaterThan(1);
+    }
+    expect(planFilterGrad(geometry(1, 4, 16, 16, 1)).splits).toBe(1);
+    expect(planFilterGrad(geometry(8, 8, 16, 16, 1), { splits: 5 }).splits).toBe(5);
+  });
+});
+
+describe('on webgpu', () => {
+  beforeAll(async () => {
+    await useBackend('webgpu');
+  });
+  afterAll(() => {
+    setEngineFilterGrad('tiled');
+    setConv2DBackpropFilterKernel('tfjs');
+  });
+
+  it.each([
+    // batch, h, w, ci, co, filter, stride, pad, forced splits
+    { n: 3, h: 7, w: 7, ci: 5, co: 6, f: 3, s: 1, pad: 'same', splits: 4 }, // odd sizes, 147 = 3·48 + 3
+    { n: 3, h: 8, w: 8, ci: 16, co: 32, f: 3, s: 2, pad: 'same', splits: 5 }, // stride 2
+    { n: 2, h: 7, w: 5, ci: 3, co: 16, f: 3, s: 2, pad: 'same', splits: 3 }, // odd, stride 2
+    { n: 2, h: 5, w: 6, ci: 9, co: 70, f: 3, s: 1, pad: 'same' }, // 2×2 output tiles
+    { n: 2, h: 7, w: 7, ci: 16, co: 32, f: 1, s: 2, pad: 'valid' }, // 1×1 projection
+  ] as const)(
+    'matches a float64 reference and tfjs to rel. L2 1e-5 (%o)',
+    async ({ n, h, w, ci, co, f, s, pad, ...rest }) => {
+      const filterShape = [f, f, ci, co] as const;
+      const g = convGeometry([n, h, w, ci], filterShape, s, pad);
+      const xv = seeded([n, h, w, ci], 31);
+      const dyv = seeded([n, g.outHeight, g.outWidth, co], 32);
+      const x = tf.tensor4d(xv, [n, h, w, ci]);
+      const dy = tf.tensor4d(dyv, [n, g.outHeight, g.outWidth, co]);
+      const opts = 'splits' in rest ? { splits: rest.splits } : { minSliceK: 16 };
+      expect(planFilterGrad(g, opts).splits).toBeGreaterThan(1);
+      const ours = filterGradTiled(x, dy, filterShape, s, pad, opts);
+      const tfjs = tfjsFilterGrad(x, dy, [...filterShape], s, pad);
+      expect(ours.shape).toEqual([...filterShape]);
+      const ref = referenceFilterGrad(xv, dyv, g);
+      const got = await ours.data();
+      expect(relL2(got, ref)).toBeLessThan(REL_TOL);
+      expect(relL2(await tfjs.data(), ref)).toBeLessThan(REL_TOL);
+      // Not trivially right: a wrong padding offset or a dropped slice moves the error to ~1.
+      const shifted = convGeometry([n, h, w, ci], filterShape, s, [g.padTop + 1, g.padLeft]);
+      expect(relL2(got, referenceFilterGrad(xv, dyv, { ...shifted, ...pick(g) }))).toBeGreaterThan(
+        0.1,
+      );
+      tf.dispose([x, dy, ours, tfjs]);
+    },
+  );
+
+  it('conv3x3 uses the tiled kernel for its filter gradient; the switch restores tfjs', async () => {
+    expect(tiledFilterGradAvailable()).toBe(true);
+    const x = tf.tensor4d(seeded([2, 6, 6, 4], 41), [2, 6, 6, 4]);
+    const w = tf.tensor4d(seeded([3, 3, 4, 8], 42), [3, 3, 4, 8]);
+    const up = tf.tensor4d(seeded([2, 3, 3, 8], 43), [2, 3, 3, 8]);
+    const loss = (conv: typeof conv3x3) => (xi: tf.Tensor, wi: tf.Tensor) =>
+      tf.sum(tf.mul(conv(xi as tf.Tensor4D, wi as tf.Tensor4D, 2), up));
+    const kernelsOf = async () => {
+      const info = await tf.profile(() => tf.grads(loss(conv3x3))([x, w]));
+      tf.dispose(info.result as tf.Tensor[]);
+      return info.kernels.map((k) => k.name);
+    };
+    expect(engineFilterGrad()).toBe('tiled');
+    const tiledKernels = await kernelsOf();
+    expect(tiledKernels).toContain('ScConvFilterGrad');
+    expect(tiledKernels).not.toContain('Conv2DBackpropFilter');
+    const ours = tf.grads(loss(conv3x3))([x, w]);
+    const ref = tf.grads(loss((a, b, s) => tf.conv2d(a, b, s, 'same')))([x, w]);
+    for (let i = 0; i < 2; i++)
+      expect(relL2(await ours[i]!.data(), await ref[i]!.data())).toBeLessThan(REL_TOL);
+
+    setEngineFilterGrad('tfjs');
+    const tfjsKernels = await kernelsOf();
+    expect(tfjsKernels).toContain('Conv2DBackpropFilter');
+    expect(tfjsKernels).not.toContain('ScConvFilterGrad');
+    // Opting in costs no extra tfjs kernels (no customGrad record, no input clones).
+    expect(tiledKernels.length).toBe(tfjsKernels.length);
+    setEngineFilterGrad('tiled');
+    tf.dispose([x, w, up, ...ours, ...ref]);
+  });
+
+  it("replacing webgpu's Conv2DBackpropFilter speeds every caller and can be undone", async () => {
+    const x = tf.tensor4d(seeded([2, 9, 9, 3], 51), [2, 9, 9, 3]);
+    const w = tf.tensor4d(seeded([3, 3, 3, 5], 52), [3, 3, 3, 5]);
+    const up = tf.tensor4d(seeded([2, 5, 5, 5], 53), [2, 5, 5, 5]);
+    const dw = () =>
+      tf.grad((wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wi as tf.Tensor4D, 2, 'same'), up)))(w);
+    const before = dw();
+    expect(conv2DBackpropFilterKernel()).toBe('tfjs');
+    setConv2DBackpropFilterKernel('tiled');
+    expect(conv2DBackpropFilterKernel()).toBe('tiled');
+    const numTensors = tf.memory().numTensors;
+    const replaced = dw();
+    expect(tf.memory().numTensors).toBe(numTensors + 1); // no leaked partials
+    const g = convGeometry(x.shape, w.shape, 2, 'same');
+    const ref = referenceFilterGrad(await x.data(), await up.data(), g);
+    expect(relL2(await replaced.data(), ref)).toBeLessThan(REL_TOL);
+    expect(relL2(await before.data(), ref)).toBeLessThan(REL_TOL);
+    setConv2DBackpropFilterKernel('tfjs');
+    expect(conv2DBackpropFilterKernel()).toBe('tfjs');
+    tf.dispose([x, w, up, before, replaced]);
+  });
+});
+
+describe('on cpu', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('keeps the forward-conv filter gradient (the tiled kernel is webgpu-only)', async () => {
+    expect(tiledFilterGradAvailable()).toBe(false);
+    const x = tf.tensor4d(seeded([2, 5, 5, 3], 61), [2, 5, 5, 3]);
+    const w = tf.tensor4d(seeded([3, 3, 3, 4], 62), [3, 3, 3, 4]);
+    expect(() => filterGradTiled(x, x, [3, 3, 3, 4], 1, 'same')).toThrow(/webgpu/);
+    const up = tf.tensor4d(seeded([2, 5, 5, 4], 63), [2, 5, 5, 4]);
+    const info = await tf.profile(() =>
+      tf.grad((wi: tf.Tensor) => tf.sum(tf.mul(conv3x3(x, wi as tf.Tensor4D, 1), up)))(w),
+    );
+    const names = info.kernels.map((k) => k.name);
+    expect(names).not.toContain('ScConvFilterGrad');
+    expect(names).not.toContain('Conv2DBackpropFilter');
+    const g = convGeometry(x.shape, w.shape, 1, 'same');
+    const ref = referenceFilterGrad(await x.data(), await up.data(), g);
+    expect(relL2(await (info.result as tf.Tensor).data(), ref)).toBeLessThan(REL_TOL);
+    tf.dispose([x, w, up, info.result as tf.Tensor]);
+  });
+});
+
+/** The output-size fields of g (a shifted pad must not change the output's shape). */
+function pick(g: ConvGeometry): Pick<ConvGeometry, 'outHeight' | 'outWidth'> {
+  return { outHeight: g.outHeight, outWidth: g.outWidth };
+}

@@ -1,0 +1,31 @@
+import { useLab } from '../store/hooks';
+
+/** Why the current run continued from a checkpoint, and where its last checkpoint stands. */
+export function RunNotice() {
+  const runId = useLab((s) => s.run?.runId);
+  const notice = useLab((s) => s.runNotice);
+  const saved = useLab((s) => s.checkpointStatus);
+  const mineNotice = notice && notice.runId === runId ? notice.message : null;
+  const mineSaved = saved && saved.runId === runId ? saved : null;
+  if (!mineNotice && !mineSaved) return null;
+  return (
+    <div className="run-notice">
+      {mineNotice && (
+        <p className="banner banner--warn" role="status" data-testid="run-notice">
+          {mineNotice}
+        </p>
+      )}
+      {mineSaved && (
+        <p
+          className="run-notice__checkpoint"
+          data-testid="checkpoint-status"
+          data-step={mineSaved.step}
+        >
+          {mineSaved.error
+            ? `Checkpoint after step ${mineSaved.step} could not be saved: ${mineSaved.error}`
+            : `Checkpoint saved after step ${mineSaved.step}.`}
+        </p>
+      )}
+    </div>
+  );
+}
