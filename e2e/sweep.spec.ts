@@ -48,6 +48,14 @@ test('a two-value weight-decay sweep runs both and overlays their curves', async
   // The best run is marked, and the rule is stated beside it.
   await expect(page.getByTestId('sweep-best')).toHaveCount(1);
   await expect(page.getByTestId('sweep-rule')).toContainText('first 25%');
+  // One key press carries the best weight decay into the settings (was 0.0005) and the link.
+  const apply = page.getByTestId('sweep-apply-best');
+  const bestWd = Number((await apply.textContent())?.match(/^Use weight decay (\S+)$/)?.[1]);
+  expect([1e-3, 0]).toContain(bestWd);
+  await apply.focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => Number(await lab.number('wd').inputValue())).toBe(bestWd);
+  await expect(page).toHaveURL(new RegExp(`[?&]wd=${bestWd === 0 ? '0' : '0\\.001'}(&|$)`));
 
   // The wall-clock axis keeps both curves.
   await page.getByLabel('Wall-clock seconds').check();
@@ -135,4 +143,5 @@ test('LR range tests at two weight decays overlay against LR, the best marked (F
   expect(lr).toBeGreaterThanOrEqual(0.001);
   expect(lr).toBeLessThanOrEqual(1);
   await expect(page.getByTestId('sweep-rule')).toContainText('lowest before its range test');
+  await expect(page.getByTestId('sweep-apply-best')).toHaveText(/^Use weight decay (0\.001|0)$/);
 });

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelId } from '../../src/engine/models/index';
 import { createTrainStep } from '../../src/engine/train-step';
 import type { BenchArgs } from './args';
-import { measureStep, type StepFigures } from './measure';
+import { measureStep, profileStep, timeStepsInTurn, type StepFigures } from './measure';
 import { buildNaiveResNet, createNaiveStep } from './naive-resnet';
 
 export const LR = 0.05;
@@ -17,11 +17,13 @@ export function randomBatch(args: BenchArgs): { xRaw: tf.Tensor4D; labels: tf.Te
   };
 }
 
-export async function benchEngine(
-  args: BenchArgs,
-  xRaw: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): Promise<StepFigures> {
+/** A build ready to step: the same batch every call, and what to free afterwards. */
+export interface OpenBuild {
+  step: () => tf.Scalar;
+  dispose: () => void;
+}
+
+export function openEngine(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D): OpenBuild {
   const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED);
   const trainer = createTrainStep(model, {
     weightDecay: args.weightDecay,
@@ -30,19 +32,16 @@ export async function benchEngine(
     augment: true,
     seed: SEED,
   });
-  try {
-    return await measureStep(() => trainer.step(xRaw, labels, LR, MOMENTUM), args);
-  } finally {
-    trainer.dispose();
-    model.dispose();
-  }
+  return {
+    step: () => trainer.step(xRaw, labels, LR, MOMENTUM),
+    dispose: () => {
+      trainer.dispose();
+      model.dispose();
+    },
+  };
 }
 
-export async function benchNaive(
-  args: BenchArgs,
-  xRaw: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): Promise<StepFigures> {
+export function openNaive(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D): OpenBuild {
   const model = buildNaiveResNet({
     depth: args.depth,
     numClasses: args.numClasses,
@@ -52,10 +51,55 @@ export async function benchNaive(
   // The naive user normalizes once, outside the step, and does no augmentation.
   const x = tf.tidy(() => xRaw.div(255).sub(0.5)) as tf.Tensor4D;
   const step = createNaiveStep(model, { lr: LR, momentum: MOMENTUM, numClasses: args.numClasses });
+  return {
+    step: () => step(x, labels),
+    dispose: () => {
+      x.dispose();
+      model.dispose();
+    },
+  };
+}
+
+async function benchOne(build: OpenBuild, args: BenchArgs): Promise<StepFigures> {
   try {
-    return await measureStep(() => step(x, labels), args);
+    return await measureStep(build.step, args);
   } finally {
-    x.dispose();
-    model.dispose();
+    build.dispose();
+  }
+}
+
+export const benchEngine = (args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D) =>
+  benchOne(openEngine(args, xRaw, labels), args);
+
+export const benchNaive = (args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D) =>
+  benchOne(openNaive(args, xRaw, labels), args);
+
+/**
+ * Both builds in one run, their timed steps taken in turn (see `timeStepsInTurn`). Each is
+ * profiled first; the engine stays alive while the naive build is profiled, so its bytes are
+ * taken out of the naive build's peak (both peaks are then each build's own).
+ */
+export async function benchBoth(
+  args: BenchArgs,
+  xRaw: tf.Tensor4D,
+  labels: tf.Tensor1D,
+): Promise<{ engine: StepFigures; naive: StepFigures }> {
+  const base = tf.memory().numBytes;
+  const engine = openEngine(args, xRaw, labels);
+  let naive: OpenBuild | undefined;
+  try {
+    const engineProfile = await profileStep(engine.step, args.warmup);
+    const engineBytes = tf.memory().numBytes - base;
+    naive = openNaive(args, xRaw, labels);
+    const naiveProfile = await profileStep(naive.step, args.warmup);
+    naiveProfile.peakBytes -= engineBytes;
+    const [engineTimes, naiveTimes] = await timeStepsInTurn([engine.step, naive.step], args.steps);
+    return {
+      engine: { ...engineProfile, ...engineTimes! },
+      naive: { ...naiveProfile, ...naiveTimes! },
+    };
+  } finally {
+    engine.dispose();
+    naive?.dispose();
   }
 }

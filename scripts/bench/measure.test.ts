@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBenchArgs } from './args';
-import { countReadbacks, measureStep, median } from './measure';
+import { countReadbacks, measureStep, median, timeStepsInTurn } from './measure';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -63,4 +63,29 @@ describe('parseBenchArgs', () => {
     ['--batch', '0'],
     ['--weight-decay', '-1'],
   ])('rejects %s %s', (flag, v) => expect(() => parseBenchArgs([flag, v])).toThrow());
+});
+
+describe('timeStepsInTurn', () => {
+  it('takes turns and charges each readback and leak to the step that made it', async () => {
+    const order: string[] = [];
+    const kept: tf.Tensor[] = [];
+    const reads = (): tf.Scalar => {
+      order.push('reads');
+      const s = tf.scalar(1);
+      s.dataSync();
+      return s;
+    };
+    const leaks = (): tf.Scalar => {
+      order.push('leaks');
+      kept.push(tf.zeros([2])); // left alive on purpose: one tensor per call
+      return tf.scalar(2);
+    };
+    const [a, b] = await timeStepsInTurn([reads, leaks], 3);
+    expect(order).toEqual(['reads', 'leaks', 'reads', 'leaks', 'reads', 'leaks']);
+    expect(a).toMatchObject({ readbacks: 1, leakedTensors: 0 });
+    expect(b).toMatchObject({ readbacks: 0, leakedTensors: 1 });
+    expect(a!.hostMsSamples).toHaveLength(3);
+    expect(b!.hostMsSamples).toHaveLength(3);
+    tf.dispose(kept);
+  });
 });

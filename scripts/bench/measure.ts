@@ -65,46 +65,73 @@ async function runAndDrain(step: () => tf.Scalar): Promise<void> {
   loss.dispose();
 }
 
-export async function measureStep(
-  step: () => tf.Scalar,
-  opts: MeasureOptions,
-): Promise<StepFigures> {
-  for (let i = 0; i < opts.warmup; i++) await runAndDrain(step);
+/** What one profiled step shows: the same whatever the machine's load. */
+export type StepProfile = Pick<StepFigures, 'kernels' | 'peakBytes' | 'peakStepBytes'>;
 
-  // Profiled after warm-up so one-off work (optimizer slots, cached constants) is not counted.
+/** The timed part of {@link StepFigures}. */
+export type StepTimes = Omit<StepFigures, keyof StepProfile>;
+
+/** Warms a step up, then profiles one call (one-off work such as optimizer slots is not counted). */
+export async function profileStep(step: () => tf.Scalar, warmup: number): Promise<StepProfile> {
+  for (let i = 0; i < warmup; i++) await runAndDrain(step);
   const bytesBefore = tf.memory().numBytes;
   const profile = await tf.profile(() => step());
-  const peakBytes = profile.peakBytes;
   await (profile.result as tf.Scalar).data();
   tf.dispose(profile.result);
+  return {
+    kernels: profile.kernels.length,
+    peakBytes: profile.peakBytes,
+    peakStepBytes: profile.peakBytes - bytesBefore,
+  };
+}
 
+/**
+ * Times `rounds` calls of each step, taking turns (a, b, a, b, …): on a shared machine the load
+ * changes over minutes, and timing one build after the other would charge it to one build only.
+ * Host time is from the call to its return (GPU work not awaited); the drain after each call keeps
+ * one step's GPU work out of the next step's host window.
+ */
+export async function timeStepsInTurn(
+  steps: (() => tf.Scalar)[],
+  rounds: number,
+): Promise<StepTimes[]> {
   const reads = countReadbacks(tf.backend());
-  const hostMsSamples: number[] = [];
-  const wallMsSamples: number[] = [];
-  let readbacks = 0;
-  const tensorsBefore = tf.memory().numTensors;
+  const host = steps.map((): number[] => []);
+  const wall = steps.map((): number[] => []);
+  const readbacks = steps.map(() => 0);
+  const leaked = steps.map(() => 0);
   try {
-    for (let i = 0; i < opts.steps; i++) {
-      const before = reads.count();
-      const t0 = performance.now();
-      const loss = step();
-      hostMsSamples.push(performance.now() - t0);
-      readbacks += reads.count() - before;
-      await loss.data(); // drain outside the host-time window
-      wallMsSamples.push(performance.now() - t0);
-      loss.dispose();
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, step] of steps.entries()) {
+        const tensorsBefore = tf.memory().numTensors;
+        const readsBefore = reads.count();
+        const t0 = performance.now();
+        const loss = step();
+        host[i]!.push(performance.now() - t0);
+        readbacks[i]! += reads.count() - readsBefore;
+        await loss.data(); // drain outside the host-time window
+        wall[i]!.push(performance.now() - t0);
+        loss.dispose();
+        leaked[i]! += tf.memory().numTensors - tensorsBefore;
+      }
     }
   } finally {
     reads.restore();
   }
-  return {
-    kernels: profile.kernels.length,
-    hostMs: median(hostMsSamples),
-    hostMsSamples,
-    wallMs: median(wallMsSamples),
-    readbacks: readbacks / opts.steps,
-    peakBytes,
-    peakStepBytes: peakBytes - bytesBefore,
-    leakedTensors: (tf.memory().numTensors - tensorsBefore) / opts.steps,
-  };
+  return steps.map((_, i) => ({
+    hostMs: median(host[i]!),
+    hostMsSamples: host[i]!,
+    wallMs: median(wall[i]!),
+    readbacks: readbacks[i]! / rounds,
+    leakedTensors: leaked[i]! / rounds,
+  }));
+}
+
+export async function measureStep(
+  step: () => tf.Scalar,
+  opts: MeasureOptions,
+): Promise<StepFigures> {
+  const profile = await profileStep(step, opts.warmup);
+  const [times] = await timeStepsInTurn([step], opts.steps);
+  return { ...profile, ...times! };
 }

@@ -1,8 +1,8 @@
 // The benchmark proper (see scripts/bench.ts for the environment it needs and docs/benchmarks.md).
 import * as tf from '@tensorflow/tfjs';
 import { parseBenchArgs } from './args';
-import { benchEngine, benchNaive, randomBatch } from './builds';
-import type { StepFigures } from './measure';
+import { benchBoth, randomBatch } from './builds';
+import { median, type StepFigures } from './measure';
 import { measureAssembly, measureThroughput } from './pipeline';
 import { useNodeWebGpu } from './webgpu-node';
 
@@ -59,10 +59,12 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   const { xRaw, labels } = randomBatch(args);
-  const engine = await benchEngine(args, xRaw, labels);
+  // Timed steps alternate between the builds, so load that changes during the run is shared.
+  const { engine, naive } = await benchBoth(args, xRaw, labels);
   describe('engine', engine, args.batch);
-  const naive = await benchNaive(args, xRaw, labels);
   describe('naive', naive, args.batch);
+  const pairRatios = naive.hostMsSamples.map((n, i) => n / engine.hostMsSamples[i]!);
+  log(`host-time ratio naive/engine per round: ${pairRatios.map((r) => r.toFixed(1)).join(', ')}`);
   tf.dispose([xRaw, labels]);
 
   const perImage = (bytes: number) => Math.round(bytes / args.batch);
@@ -77,6 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     naiveReadbacksPerStep: naive.readbacks,
     kernelsRatio: round(naive.kernels / engine.kernels),
     hostMsRatio: round(naive.hostMs / engine.hostMs),
+    hostMsRatioMedianOfRounds: round(median(pairRatios)),
     peakBytesRatio: round(naive.peakBytes / engine.peakBytes),
     peakStepBytesPerImage: perImage(engine.peakStepBytes),
     naivePeakStepBytesPerImage: perImage(naive.peakStepBytes),

@@ -14,6 +14,7 @@ import {
   SWEEP_PRESETS,
   sweepErrors,
   sweepLabel,
+  sweptSetting,
   xOf,
   type SweepParam,
 } from './sweep';
@@ -83,6 +84,26 @@ describe('applySweepValue', () => {
       'Batch 128: Batch size exceeds the training images',
     ]);
     expect(sweepErrors(small, 'batch', '16, 32')).toEqual([]);
+  });
+});
+
+describe('sweptSetting: what "Use …" carries from the best run into the settings', () => {
+  const base = { ...defaultConfig(), wd: 5e-4, batchSize: 128, momMax: 0.95, momMin: 0.85 };
+  const best = (param: SweepParam, text: string) => {
+    const v = parseSweepValues(param, text).values[0]!;
+    return applySweepValue({ ...base, sweepParam: param }, v);
+  };
+  it.each<[SweepParam, string, string, Partial<typeof base>]>([
+    ['wd', '1e-4', 'weight decay 0.0001', { wd: 1e-4 }],
+    ['rangeWd', '0', 'weight decay 0', { wd: 0 }],
+    ['batch', '256', 'batch size 256', { batchSize: 256 }],
+    ['mom', '0.99-0.9', 'momentum 0.99–0.9', { momSchedule: 'cyclic', momMax: 0.99, momMin: 0.9 }],
+    ['mom', '0.9', 'momentum 0.9', { momSchedule: 'constant', momMax: 0.9, momMin: 0.85 }],
+  ])('%s sweep, best %s: "Use %s"', (param, value, text, changed) => {
+    const { text: shown, patch } = sweptSetting(best(param, value));
+    expect(shown).toBe(text);
+    // Only the swept setting: the seed, LR and the rest stay as the user has them now.
+    expect(patch).toEqual(changed);
   });
 });
 

@@ -112,6 +112,25 @@ export function applySweepValue(base: TrainConfig, v: SweepValue): TrainConfig {
   }
 }
 
+/**
+ * The setting a sweep run `ran` with (its config; `sweepParam` names what was swept), as the
+ * words of a "Use …" button and the patch that carries it into the settings.
+ */
+export function sweptSetting(ran: TrainConfig): { text: string; patch: Partial<TrainConfig> } {
+  switch (ran.sweepParam) {
+    case 'wd':
+    case 'rangeWd':
+      return { text: `weight decay ${ran.wd}`, patch: { wd: ran.wd } };
+    case 'batch':
+      return { text: `batch size ${ran.batchSize}`, patch: { batchSize: ran.batchSize } };
+    case 'mom': {
+      const { momSchedule, momMax, momMin } = ran;
+      const shown = momSchedule === 'constant' ? `${momMax}` : `${momMax}–${momMin}`;
+      return { text: `momentum ${shown}`, patch: { momSchedule, momMax, momMin } };
+    }
+  }
+}
+
 /** Why a sweep cannot start: bad list entries, then any value that makes the settings invalid. */
 export function sweepErrors(base: TrainConfig, param: SweepParam, text: string): string[] {
   const { values, errors } = parseSweepValues(param, text);

@@ -1,7 +1,7 @@
 /**
  * Checkpoints and resume on tfjs's cpu backend with real CIFAR-10 records: a run resumed from a
  * checkpoint (packed and unpacked as IndexedDB would store it) computes the same losses as the
- * run that was never interrupted.
+ * run that was never interrupted; Pause and Stop save one where they land.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,54 @@ describe('checkpoint and resume', () => {
     expect(resumed.train.map((p) => p.step)).toEqual([3, 4]);
     const diff = Math.abs(resumed.train[1]!.loss - whole.train[3]!.loss);
     expect(diff).toBeGreaterThan(1e-4);
+  });
+
+  /**
+   * Runs until step `at`, where a pause or a stop lands; a paused run then ends without a
+   * chance to save (the tab is closed). Periodic checkpoints are off until the epoch's end.
+   */
+  async function cutOff(how: 'pause' | 'stop', at: number, saveOnStop: boolean) {
+    let steps = 0;
+    const states: TrainState[] = [];
+    const result = await runTraining(
+      config,
+      data,
+      {
+        emit: () => {},
+        pauseRequested: () => how === 'pause' && steps === at,
+        checkpoint: async () => {
+          // At `at`: the Stop, or the closed tab of the paused run.
+          if (steps === at) return false;
+          steps++;
+          return true;
+        },
+        checkpointOnStop: () => saveOnStop,
+      },
+      {
+        modelOverride: 'resnet8',
+        readbackEvery: 2,
+        onCheckpoint: (st) => states.push(st),
+      },
+    );
+    expect(result).toBe('stopped');
+    return states;
+  }
+
+  it('Pause saves a checkpoint at the step it lands on; resumed, the run goes on from there', async () => {
+    // Step 3: mid-epoch, its loss still pending (read back every 2 steps), before any other save.
+    const states = await cutOff('pause', 3, false);
+    expect(states.map((st) => st.step)).toEqual([3]);
+    // Two steps on, across the epoch's end: the same losses as the uninterrupted run.
+    const resumed = await train(states[0], 2);
+    expect(resumed.train.map((p) => p.step)).toEqual([4, 5]);
+    const expected = whole.train.filter((p) => p.step > 3);
+    resumed.train.forEach((p, i) => expect(p.loss).toBeCloseTo(expected[i]!.loss, 4));
+  });
+
+  it('Stop saves a checkpoint at the step it lands on, unless the worker says not to', async () => {
+    expect((await cutOff('stop', 1, true)).map((st) => st.step)).toEqual([1]);
+    // A lost device: nothing is read back, and no other checkpoint was due by step 1.
+    expect(await cutOff('stop', 1, false)).toEqual([]);
   });
 
   it('refuses a checkpoint of a run with another length', async () => {

@@ -36,6 +36,11 @@ export interface RunHooks {
   checkpoint(): Promise<boolean>;
   /** True once a pause is asked for: the loop drains its pending losses before it waits. */
   pauseRequested?(): boolean;
+  /**
+   * Asked when `checkpoint` says stop: true to save a checkpoint first (the user's Stop), false
+   * when the state cannot be trusted or read (a lost device). Absent: no checkpoint on stop.
+   */
+  checkpointOnStop?(): boolean;
 }
 
 export interface RunOptions {
@@ -51,8 +56,9 @@ export interface RunOptions {
   /** Continues a run of the same config from a checkpoint: steps, curves and data order go on. */
   resumeFrom?: { meta: CheckpointMeta; tensors: CheckpointTensors };
   /**
-   * Receives the run's whole state (one readback) at each epoch's end and, between, at the first
-   * loss readback `checkpointEverySec` (default 30) after the last one. Off when absent.
+   * Receives the run's whole state (one readback) at each epoch's end, where a pause or a stop
+   * lands and, between, at the first loss readback `checkpointEverySec` (default 30) after the
+   * last one. Off when absent.
    */
   onCheckpoint?(state: TrainState): void;
   checkpointEverySec?: number;
@@ -127,6 +133,8 @@ export async function runTraining(
   }
   const checkpointEveryMs = (opts.checkpointEverySec ?? 30) * 1000;
   let lastCheckpointAt = performance.now();
+  /** The step of the newest checkpoint (or the resumed one): the same state is not saved twice. */
+  let checkpointedStep = startStep;
   const assembler = new BatchAssembler(batchSize);
   const pending = new LossQueue<Pending>();
   const startedAt = performance.now() - (resume?.meta.elapsedSec ?? 0) * 1000;
@@ -178,7 +186,9 @@ export async function runTraining(
 
   /** Hands the state after `step` to onCheckpoint; weights that went non-finite are not kept. */
   async function checkpoint(step: number): Promise<void> {
-    if (!opts.onCheckpoint || !velocities) return;
+    if (!opts.onCheckpoint || !velocities || step === checkpointedStep || step >= totalSteps)
+      return;
+    checkpointedStep = step;
     lastCheckpointAt = performance.now();
     const tensors = await readState(model, velocities);
     const finite = (a: Float32Array) => a.every((v) => Number.isFinite(v));
@@ -203,14 +213,19 @@ export async function runTraining(
       const order = epochOrder(epoch, n, config.seed);
       const firstS = epoch === firstEpoch ? startStep % stepsPerEpoch : 0;
       for (let s = firstS; s < stepsPerEpoch; s++) {
-        if (hooks.pauseRequested?.() && pending.length > 0) {
-          // Everything computed before the pause reaches the chart before the page says paused.
-          const bad = await flush();
-          if (bad) return diverged(bad);
-          emitProgress(step);
+        if (hooks.pauseRequested?.()) {
+          if (pending.length > 0) {
+            // Everything computed before the pause reaches the chart before the page says paused.
+            const bad = await flush();
+            if (bad) return diverged(bad);
+            emitProgress(step);
+          }
+          // A tab closed while paused resumes from here, not from the last periodic checkpoint.
+          await checkpoint(step);
         }
         if (!(await hooks.checkpoint())) {
-          await flush();
+          const bad = await flush();
+          if (!bad && hooks.checkpointOnStop?.()) await checkpoint(step);
           return 'stopped';
         }
         const indices = order.subarray(s * batchSize, (s + 1) * batchSize);

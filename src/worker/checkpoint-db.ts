@@ -3,6 +3,7 @@
  * A database apart from the run history's, so neither one's upgrades touch the other. One
  * checkpoint per run (each save replaces the last); only the newest few runs keep theirs.
  */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CheckpointRecord } from '../core/checkpoint';
 
 const DB_NAME = 'super-convergence-lab-checkpoints';
@@ -16,46 +17,31 @@ export interface CheckpointInfo {
   savedAt: number;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
+/** `info` is small (for the list), `data` holds the floats; both keyed by runId. */
+interface CheckpointSchema extends DBSchema {
+  info: { key: string; value: CheckpointInfo };
+  data: { key: string; value: CheckpointRecord };
 }
 
-function finished(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
+let opened: Promise<IDBPDatabase<CheckpointSchema>> | null = null;
 
-let opened: Promise<IDBDatabase> | null = null;
-
-function open(): Promise<IDBDatabase> {
+function open(): Promise<IDBPDatabase<CheckpointSchema>> {
   if (typeof indexedDB === 'undefined')
     return Promise.reject(new Error('this browser has no IndexedDB'));
-  opened ??= (() => {
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      // `info` is small (for the list), `data` holds the floats.
+  opened ??= openDB<CheckpointSchema>(DB_NAME, DB_VERSION, {
+    upgrade(db) {
       if (!db.objectStoreNames.contains('info')) db.createObjectStore('info', { keyPath: 'runId' });
       if (!db.objectStoreNames.contains('data')) db.createObjectStore('data', { keyPath: 'runId' });
-    };
-    return request(req).catch((e: unknown) => {
-      opened = null;
-      throw e;
-    });
-  })();
+    },
+  }).catch((e: unknown) => {
+    opened = null;
+    throw e;
+  });
   return opened;
 }
 
 export async function listCheckpoints(): Promise<CheckpointInfo[]> {
-  const db = await open();
-  const tx = db.transaction('info', 'readonly');
-  return request(tx.objectStore('info').getAll() as IDBRequest<CheckpointInfo[]>);
+  return (await open()).getAll('info');
 }
 
 /** Stores `record` as its run's checkpoint and prunes all but the newest runs' ones. */
@@ -67,24 +53,28 @@ export async function saveCheckpoint(record: CheckpointRecord): Promise<void> {
     savedAt: record.meta.savedAt,
   };
   const tx = db.transaction(['info', 'data'], 'readwrite');
-  tx.objectStore('info').put(info);
-  tx.objectStore('data').put(record);
-  await finished(tx);
+  // All together, so a request failing with the transaction (a full quota) is not left unhandled.
+  await Promise.all([
+    tx.objectStore('info').put(info),
+    tx.objectStore('data').put(record),
+    tx.done,
+  ]);
   const all = await listCheckpoints();
   const old = all.sort((a, b) => b.savedAt - a.savedAt).slice(CHECKPOINTS_KEPT);
   await Promise.all(old.map((c) => deleteCheckpoint(c.runId)));
 }
 
+/** The stored record as it was written, unchecked: core/checkpoint's unpackCheckpoint checks it. */
 export async function loadCheckpoint(runId: string): Promise<unknown> {
-  const db = await open();
-  const tx = db.transaction('data', 'readonly');
-  return request(tx.objectStore('data').get(runId) as IDBRequest<unknown>);
+  return (await open()).get('data', runId);
 }
 
 export async function deleteCheckpoint(runId: string): Promise<void> {
   const db = await open();
   const tx = db.transaction(['info', 'data'], 'readwrite');
-  tx.objectStore('info').delete(runId);
-  tx.objectStore('data').delete(runId);
-  await finished(tx);
+  await Promise.all([
+    tx.objectStore('info').delete(runId),
+    tx.objectStore('data').delete(runId),
+    tx.done,
+  ]);
 }

@@ -317,6 +317,8 @@ async function start(runId: string, cmd: StartCommand, from?: Resumable): Promis
           return control.checkpoint();
         },
         pauseRequested: () => control.isPaused,
+        // The user's Stop keeps the progress; a lost or failed device's state is not read.
+        checkpointOnStop: () => !run.abandoned && !run.deviceLost,
       },
       {
         readbackEvery: readbackInterval(totalSteps),

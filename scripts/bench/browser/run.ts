@@ -19,7 +19,11 @@ const APP_DIR = 'dist-bench/app';
 declare global {
   interface Window {
     /** Set by the bench-only chart page (src/ui/bench/chart-page.ts). */
-    __chartBench?: { inject(count: number): void; append(count: number): void; stored(): number };
+    __chartBench?: {
+      inject(count: number): void;
+      append(count: number, progress?: boolean): void;
+      stored(): number;
+    };
   }
 }
 
@@ -209,17 +213,17 @@ async function chartPhases(
   await waitReady(page);
   await sleep(1000);
   const out: Record<string, WindowStats> = {};
-  const appendAt20Hz = (count: number, seconds: number) =>
-    page.evaluate<void, number[]>(
-      ([n, s]) =>
+  const appendAt20Hz = (count: number, seconds: number, progress = false) =>
+    page.evaluate<void, [number, number, boolean]>(
+      ([n, s, p]) =>
         new Promise<void>((done) => {
-          const id = setInterval(() => window.__chartBench!.append(n!), 50);
+          const id = setInterval(() => window.__chartBench!.append(n, p), 50);
           setTimeout(() => {
             clearInterval(id);
             done();
-          }, s! * 1000);
+          }, s * 1000);
         }),
-      [count, seconds],
+      [count, seconds, progress],
     );
   // Few stored points first: the chart draws at most MAX_DRAWN (700) rows, so these show
   // whether a redraw's cost follows the rows drawn or the points stored.
@@ -251,6 +255,8 @@ async function chartPhases(
     }
   });
   out['append 20 Hz'] = await perfWindow(page, () => appendAt20Hz(20, 5));
+  // Each append with its progress event, as the worker sends them: the schedule chart's marker moves.
+  out['append 20 Hz + progress'] = await perfWindow(page, () => appendAt20Hz(20, 5, true));
   // The same with the schedule chart hidden (the link's hide= parameter): the loss chart's share.
   await page.goto(`${base}/scripts/bench/browser/chart.html?hide=chart.schedule`);
   await waitReady(page);
@@ -327,7 +333,6 @@ export async function main(argv: string[]): Promise<void> {
   }
   const servers: ChildProcess[] = [];
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
     ...playwrightConfig.use?.launchOptions,
   });
   const result: Record<string, unknown> = {};

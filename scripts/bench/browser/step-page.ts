@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BenchArgs } from '../args';
-import { benchEngine, benchNaive, randomBatch } from '../builds';
+import { benchBoth, benchEngine, randomBatch } from '../builds';
 import type { StepFigures } from '../measure';
 
 export interface PageStepRow {
@@ -96,10 +96,14 @@ async function main(): Promise<void> {
         inputOnly: false,
       };
       const { xRaw, labels } = randomBatch(args);
-      const builds: [PageStepRow['build'], typeof benchEngine][] = [['engine', benchEngine]];
-      if (naive) builds.push(['naive', benchNaive]);
-      for (const [build, run] of builds) {
-        const r = row(depth, build, await run(args, xRaw, labels), args.batch);
+      // With the naive build, timed steps alternate between the two (as in `npm run bench`).
+      const figures: [PageStepRow['build'], StepFigures][] = [];
+      if (naive) {
+        const both = await benchBoth(args, xRaw, labels);
+        figures.push(['engine', both.engine], ['naive', both.naive]);
+      } else figures.push(['engine', await benchEngine(args, xRaw, labels)]);
+      for (const [build, f] of figures) {
+        const r = row(depth, build, f, args.batch);
         result.rows.push(r);
         say(`ResNet-${depth} ${build}: ${JSON.stringify(r)}`);
       }

@@ -10,12 +10,7 @@
  *   BN:  dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  engineFilterGrad,
-  filterGradTiled,
-  tiledFilterGradAvailable,
-} from '../ops/conv-filter-grad';
-import { filterGradViaConv } from '../ops/conv';
+import { filterGrad } from '../ops/conv';
 import {
   blockInputGrad,
   bnApply,
@@ -58,23 +53,6 @@ function conv(x: tf.Tensor4D, filter: tf.Tensor, stride: number): tf.Tensor4D {
 function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor, stride: number, inputShape: number[]) {
   const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', dilations: 1, inputShape };
   return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor4D;
-}
-
-/** dW of a 3×3 'same' conv, by the same implementation choice as ops/conv.ts's conv3x3. */
-function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filter: tf.Tensor, stride: number) {
-  const shape = filter.shape as [number, number, number, number];
-  if (tiledFilterGradAvailable() && engineFilterGrad() === 'tiled') {
-    return filterGradTiled(x, dy, shape, stride, 'same');
-  }
-  if (tf.getBackend() === 'cpu') return filterGradViaConv(x, dy, shape[0], stride);
-  const attrs = {
-    strides: stride,
-    pad: 'same',
-    dataFormat: 'NHWC',
-    dilations: 1,
-    filterShape: shape,
-  };
-  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor4D;
 }
 
 function matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
@@ -225,7 +203,8 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
       ) => {
         g = advance(g, bnSums(dz, y, z, stats, g, u.slot, true));
         const dzPre = bnDx(dz, y, z, stats, bn, g, u.slot, true);
-        const dw = convFilterGrad(input, dzPre, u.filter, u.stride);
+        const shape = u.filter.shape as [number, number, number, number];
+        const dw = filterGrad(input, dzPre, shape, u.stride);
         const dx = needDx ? convInputGrad(dzPre, u.filter, u.stride, input.shape) : null;
         dzPre.dispose();
         return { dw, dx };

@@ -1,13 +1,14 @@
 /**
  * The tiled split-K filter gradient against a float64 reference computed here and against
- * tfjs's own Conv2DBackpropFilter, on WebGPU through Dawn (SwiftShader); its plan; the engine
- * hook in conv3x3; the optional re-registration of tfjs's kernel; and the cpu fallback.
+ * tfjs's own Conv2DBackpropFilter, on WebGPU through Dawn (SwiftShader); its plan; the engine's
+ * choice in ops/conv.ts's filterGrad; the optional re-registration of tfjs's kernel; and the cpu
+ * fallback.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng';
 import { useBackend } from '../testing/backend.node.js';
-import { conv3x3 } from './conv';
+import { filterGrad } from './conv';
 import {
   conv2DBackpropFilterKernel,
   convGeometry,
@@ -158,35 +159,30 @@ describe('on webgpu', () => {
     },
   );
 
-  it('conv3x3 uses the tiled kernel for its filter gradient; the switch restores tfjs', async () => {
+  it("the engine's filterGrad runs the tiled kernel; the switch restores tfjs's", async () => {
     expect(tiledFilterGradAvailable()).toBe(true);
     const x = tf.tensor4d(seeded([2, 6, 6, 4], 41), [2, 6, 6, 4]);
-    const w = tf.tensor4d(seeded([3, 3, 4, 8], 42), [3, 3, 4, 8]);
-    const up = tf.tensor4d(seeded([2, 3, 3, 8], 43), [2, 3, 3, 8]);
-    const loss = (conv: typeof conv3x3) => (xi: tf.Tensor, wi: tf.Tensor) =>
-      tf.sum(tf.mul(conv(xi as tf.Tensor4D, wi as tf.Tensor4D, 2), up));
-    const kernelsOf = async () => {
-      const info = await tf.profile(() => tf.grads(loss(conv3x3))([x, w]));
-      tf.dispose(info.result as tf.Tensor[]);
-      return info.kernels.map((k) => k.name);
+    const dy = tf.tensor4d(seeded([2, 3, 3, 8], 43), [2, 3, 3, 8]);
+    const run = async () => {
+      const info = await tf.profile(() => filterGrad(x, dy, [3, 3, 4, 8], 2, 'same'));
+      const result = info.result as tf.Tensor;
+      const data = await result.data();
+      result.dispose();
+      return { kernels: info.kernels.map((k) => k.name), data };
     };
+    const g = convGeometry(x.shape, [3, 3, 4, 8], 2, 'same');
+    const ref = referenceFilterGrad(await x.data(), await dy.data(), g);
     expect(engineFilterGrad()).toBe('tiled');
-    const tiledKernels = await kernelsOf();
-    expect(tiledKernels).toContain('ScConvFilterGrad');
-    expect(tiledKernels).not.toContain('Conv2DBackpropFilter');
-    const ours = tf.grads(loss(conv3x3))([x, w]);
-    const ref = tf.grads(loss((a, b, s) => tf.conv2d(a, b, s, 'same')))([x, w]);
-    for (let i = 0; i < 2; i++)
-      expect(relL2(await ours[i]!.data(), await ref[i]!.data())).toBeLessThan(REL_TOL);
+    const tiled = await run();
+    expect(tiled.kernels).toEqual(['ScConvFilterGrad']);
+    expect(relL2(tiled.data, ref)).toBeLessThan(REL_TOL);
 
     setEngineFilterGrad('tfjs');
-    const tfjsKernels = await kernelsOf();
-    expect(tfjsKernels).toContain('Conv2DBackpropFilter');
-    expect(tfjsKernels).not.toContain('ScConvFilterGrad');
-    // Opting in costs no extra tfjs kernels (no customGrad record, no input clones).
-    expect(tiledKernels.length).toBe(tfjsKernels.length);
+    const tfjs = await run();
+    expect(tfjs.kernels).toEqual(['Conv2DBackpropFilter']);
+    expect(relL2(tfjs.data, ref)).toBeLessThan(REL_TOL);
     setEngineFilterGrad('tiled');
-    tf.dispose([x, w, up, ...ours, ...ref]);
+    tf.dispose([x, dy]);
   });
 
   it("replacing webgpu's Conv2DBackpropFilter speeds every caller and can be undone", async () => {
@@ -223,9 +219,7 @@ describe('on cpu', () => {
     const w = tf.tensor4d(seeded([3, 3, 3, 4], 62), [3, 3, 3, 4]);
     expect(() => filterGradTiled(x, x, [3, 3, 3, 4], 1, 'same')).toThrow(/webgpu/);
     const up = tf.tensor4d(seeded([2, 5, 5, 4], 63), [2, 5, 5, 4]);
-    const info = await tf.profile(() =>
-      tf.grad((wi: tf.Tensor) => tf.sum(tf.mul(conv3x3(x, wi as tf.Tensor4D, 1), up)))(w),
-    );
+    const info = await tf.profile(() => filterGrad(x, up, [3, 3, 3, 4], 1, 'same'));
     const names = info.kernels.map((k) => k.name);
     expect(names).not.toContain('ScConvFilterGrad');
     expect(names).not.toContain('Conv2DBackpropFilter');

@@ -11,13 +11,14 @@
  * the batch into partial sums, and a second small kernel adds the slices (no atomics, so the
  * result is deterministic). dy as [K, Co] is already contiguous in NHWC, so only x is gathered.
  *
- * Ways in: `conv2dTiledGrad` (a conv whose gradient uses it: the engine's conv3x3 on webgpu),
- * `filterGradTiled` (the gradient alone), and `setConv2DBackpropFilterKernel('tiled')`, which
+ * Ways in: `filterGradTiled` (the gradient alone; the engine reaches it through ops/conv.ts's
+ * `filterGrad`), and `setConv2DBackpropFilterKernel('tiled')`, which
  * replaces tfjs's webgpu kernel for every caller (tfjs-layers included). Either way it is one
  * tfjs kernel (one tf.profile record) running one or two dispatches.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { perElementMain, perElementProgram } from './wgsl';
 
 /** Shape and padding of one convolution, as the kernels need them. */
 export interface ConvGeometry {
@@ -65,7 +66,6 @@ const TILE_K = 16;
 const PER_THREAD_M = 4;
 const PER_THREAD_N = 4;
 const FILTER_GRAD = 'ScConvFilterGrad';
-const CONV = 'ScConv2D';
 const GEOMETRY_KEYS: (keyof ConvGeometry)[] = [
   'batch',
   'inHeight',
@@ -299,38 +299,6 @@ class FilterGradPartialProgram implements WebGPUProgram {
   }
 }
 
-/** Second kernel: out[i] = Σ_s partials[s·size + i], one thread per filter weight. */
-class SumSplitsProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey = 'scSumSplits';
-  variableNames = ['P'];
-  uniforms = 'splits : i32,';
-  size = true;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
-
-  constructor(outputShape: number[]) {
-    this.outputShape = outputShape;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    const size = outputShape.reduce((a, b) => a * b, 1);
-    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          var s = 0.0;
-          for (var i = 0; i < uniforms.splits; i++) {
-            s = s + P[i * uniforms.size + index];
-          }
-          setOutputAtIndex(index, s);
-        }
-      }`;
-  }
-}
-
 function runPartials(
   backend: WebGPUBackend,
   x: tf.TensorInfo,
@@ -343,7 +311,15 @@ function runPartials(
 
 function runSum(backend: WebGPUBackend, partials: tf.TensorInfo, splits: number): tf.TensorInfo {
   const [sk, kw, ci, co] = partials.shape as [number, number, number, number];
-  const program = new SumSplitsProgram([sk / splits, kw, ci, co]);
+  // Second kernel: out[i] = Σ_s partials[s·size + i], one thread per filter weight.
+  const body = `var s = 0.0;
+          for (var i = 0; i < uniforms.splits; i++) {
+            s = s + P[i * uniforms.size + index];
+          }
+          setOutputAtIndex(index, s);`;
+  const outShape = [sk / splits, kw, ci, co];
+  const main = perElementMain('index', body);
+  const program = perElementProgram('scSumSplits', ['P'], outShape, main, 'splits : i32,');
   return backend.runWebGPUProgram(program, [partials], 'float32', [
     { type: 'int32', data: [splits] },
   ]);
@@ -367,18 +343,12 @@ function runFilterGrad(
   return out;
 }
 
-type ConvAttrs = { strides: number | [number, number]; pad: 'same' | 'valid' };
-
 let registered = false;
-/**
- * Registers with tfjs (so tf.profile and memory tracking see them): `ScConvFilterGrad`, and
- * `ScConv2D`, tfjs's own webgpu Conv2D under another name whose gradient uses it. `ScConv2D`
- * lets the engine opt in without tf.customGrad (which adds a record and input clones per call).
- */
-export function registerFilterGradKernels(): void {
+/** Registers `ScConvFilterGrad` with tfjs (so tf.profile and memory tracking see it). */
+function registerFilterGradKernels(): void {
   if (registered) return;
   registered = true;
-  // Guards: another copy of this module (tests, hot reload) may have registered them already.
+  // Guard: another copy of this module (tests, hot reload) may have registered it already.
   if (tf.getKernel(FILTER_GRAD, 'webgpu')) return;
   tf.registerKernel({
     kernelName: FILTER_GRAD,
@@ -390,47 +360,12 @@ export function registerFilterGradKernels(): void {
       return runFilterGrad(backend as unknown as WebGPUBackend, x, dy, a, a);
     },
   });
-  tf.registerKernel({
-    kernelName: CONV,
-    backendName: 'webgpu',
-    kernelFunc: (args) => tf.getKernel('Conv2D', 'webgpu')!.kernelFunc(args),
-  });
-  tf.registerGradient({
-    kernelName: CONV,
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { strides, pad } = attrs as unknown as ConvAttrs;
-      const backpropAttrs = { strides, pad, dataFormat: 'NHWC', inputShape: x.shape };
-      const inputs = { dy: dy as tf.Tensor, filter };
-      return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', inputs, backpropAttrs) as tf.Tensor,
-        filter: () => filterGradTiled(x, dy as tf.Tensor4D, filter.shape, strides, pad),
-      };
-    },
-  });
-}
-
-/**
- * conv2d (NHWC, dilation 1) whose filter gradient is the tiled kernel; webgpu only. Forward
- * and input gradient are tfjs's own kernels.
- */
-export function conv2dTiledGrad(
-  x: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  stride: number | [number, number],
-  pad: 'same' | 'valid',
-): tf.Tensor4D {
-  if (!tiledFilterGradAvailable()) throw new Error('conv2dTiledGrad needs the webgpu backend');
-  registerFilterGradKernels();
-  const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1 };
-  return tf.engine().runKernel(CONV, { x, filter }, attrs) as tf.Tensor4D;
 }
 
 let engineImpl: 'tiled' | 'tfjs' = 'tiled';
 
 /**
- * Which filter gradient the engine uses on webgpu (conv3x3 and models/resnet-step.ts read it):
+ * Which filter gradient the engine uses on webgpu (ops/conv.ts's `filterGrad` reads it):
  * a switch for benchmarks and comparisons.
  */
 export function engineFilterGrad(): 'tiled' | 'tfjs' {

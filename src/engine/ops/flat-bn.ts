@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { perElementMain, perElementProgram } from './wgsl';
 
 export const FLAT_BN_EPS = 1e-5;
 const WG = 256;
@@ -47,18 +48,12 @@ function program(
   workgroups?: number,
   slot?: { slot: BnSlot; meanAt?: number; varAt?: number },
 ): Program {
-  const size = outputShape.reduce((a, b) => a * b, 1);
-  const workgroupSize: [number, number, number] = workgroups ? [WG, 1, 1] : [64, 1, 1];
-  const p: Program = {
-    outputShape,
-    shaderKey: key,
-    variableNames: names,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [workgroups ?? Math.ceil(size / 64), 1, 1],
-    workgroupSize,
-    size: true,
-    getUserCode: () => code,
-  };
+  const p: Program = perElementProgram(key, names, outputShape, code);
+  // Reductions: `workgroups` workgroups of WG threads each instead of one thread per element.
+  if (workgroups) {
+    p.dispatch = [workgroups, 1, 1];
+    p.workgroupSize = [WG, 1, 1];
+  }
   if (slot) {
     const { offset, total } = slot.slot;
     p.uniforms = SLOT_UNIFORMS;
@@ -251,17 +246,16 @@ export function bnApply(
                y = y + R[((nb * ${hi} + yo * ${sc.stride}) * ${wi} + xo * ${sc.stride}) * ${ci} + cin];
              }`;
     }
-    const code = `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
+    const code = perElementMain(
+      'index',
+      `
           let ch = index % ${c};
           let xhat = (X[index] - M[uniforms.mAt + ch]) * inverseSqrt(V[uniforms.vAt + ch] + ${FLAT_BN_EPS});
           var y = G[uniforms.o + ch] * xhat + G[uniforms.tot + uniforms.o + ch];
           ${res}
           ${opts.relu ? 'y = max(y, 0.0);' : ''}
-          setOutputAtIndex(index, y);
-        }
-      }`;
+          setOutputAtIndex(index, y);`,
+    );
     const k = `ScBnApply_${c}_${hh}_${ww}_${key}_${opts.relu}`;
     const p = program(k, names, [b, hh, ww, c], code, undefined, { slot, ...stat });
     return run(p, inputs) as tf.Tensor4D;
@@ -360,18 +354,17 @@ export function bnDx(
   const c = slot.channels;
   const invN = c / x.size;
   if (webgpuAvailable(forceOps)) {
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
+    const code = perElementMain(
+      'i',
+      `
           let ch = i % ${c};
           let rstd = inverseSqrt(S[uniforms.tot + uniforms.o + ch] + ${FLAT_BN_EPS});
           let xhat = (X[i] - S[uniforms.o + ch]) * rstd;
           let dy = ${DY(relu)};
           let mdy = D[uniforms.tot + uniforms.o + ch] * ${invN};
           let mdyx = D[uniforms.o + ch] * ${invN};
-          setOutputAtIndex(i, G[uniforms.o + ch] * rstd * (dy - mdy - xhat * mdyx));
-        }
-      }`;
+          setOutputAtIndex(i, G[uniforms.o + ch] * rstd * (dy - mdy - xhat * mdyx));`,
+    );
     const key = `ScBnDxFlat_${c}_${x.size}_${relu}`;
     const names = relu ? ['DZ', 'Y', 'X', 'S', 'G', 'D'] : ['DZ', 'X', 'S', 'G', 'D'];
     const inputs = relu ? [dz, y, x, stats, params, grads] : [dz, x, stats, params, grads];
@@ -415,14 +408,13 @@ export function blockInputGrad(
            let j = ((nb * ${ho} + yi / ${sc.stride}) * ${wo} + xi / ${sc.stride}) * ${co} + ch + ${sc.pad};
            v = v + select(0.0, DZ[j], Y[j] > 0.0);
          }`;
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
+    const code = perElementMain(
+      'i',
+      `
           var v = G1[i];
           ${body}
-          setOutputAtIndex(i, v);
-        }
-      }`;
+          setOutputAtIndex(i, v);`,
+    );
     const key = `ScBlockGrad_${b}_${hi}_${wi}_${ci}_${ho}_${wo}_${co}_${sc.stride}_${sc.pad}`;
     return run(program(key, ['G1', 'DZ', 'Y'], g.shape, code), [g, dOut, out]) as tf.Tensor4D;
   }
@@ -447,12 +439,11 @@ export function runningUpdate(
   if (webgpuAvailable(forceOps)) {
     const names = factor ? ['R', 'P', 'F'] : ['R', 'P'];
     const f = factor ? ' * F[i]' : '';
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
-          setOutputAtIndex(i, ${1 - momentum} * R[i] + ${momentum} * P[${rowIndex * t} + i]${f});
-        }
-      }`;
+    const code = perElementMain(
+      'i',
+      `
+          setOutputAtIndex(i, ${1 - momentum} * R[i] + ${momentum} * P[${rowIndex * t} + i]${f});`,
+    );
     const key = `ScRunStat_${t}_${rowIndex}_${momentum}_${factor !== null}`;
     const inputs = factor ? [running, chain, factor] : [running, chain];
     return run(program(key, names, running.shape, code), inputs);
@@ -473,12 +464,11 @@ export function globalPoolGrad(
 ): tf.Tensor4D {
   const [b, c] = dp.shape;
   if (webgpuAvailable(forceOps)) {
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
-          setOutputAtIndex(i, DP[(i / ${h * w * c}) * ${c} + i % ${c}] * ${1 / (h * w)});
-        }
-      }`;
+    const code = perElementMain(
+      'i',
+      `
+          setOutputAtIndex(i, DP[(i / ${h * w * c}) * ${c} + i % ${c}] * ${1 / (h * w)});`,
+    );
     return run(program(`ScPoolGrad_${h}_${w}_${c}`, ['DP'], [b, h, w, c], code), [
       dp,
     ]) as tf.Tensor4D;
@@ -496,18 +486,17 @@ export function softmaxXentGrad(
 ): tf.Tensor2D {
   const [b, k] = logits.shape;
   if (webgpuAvailable(forceOps)) {
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
+    const code = perElementMain(
+      'i',
+      `
           let r = i / ${k};
           var mx = L[r * ${k}];
           for (var j = 1; j < ${k}; j = j + 1) { mx = max(mx, L[r * ${k} + j]); }
           var s = 0.0;
           for (var j = 0; j < ${k}; j = j + 1) { s = s + exp(L[r * ${k} + j] - mx); }
           let p = exp(L[i] - mx) / s;
-          setOutputAtIndex(i, (p - select(0.0, 1.0, Y[r] == i % ${k})) * ${1 / b});
-        }
-      }`;
+          setOutputAtIndex(i, (p - select(0.0, 1.0, Y[r] == i % ${k})) * ${1 / b});`,
+    );
     return run(program(`ScXentGrad_${b}_${k}`, ['L', 'Y'], [b, k], code), [
       logits,
       labels,
@@ -556,15 +545,14 @@ export function softmaxXentLoss(
 export function globalPool(x: tf.Tensor4D, forceOps = false): tf.Tensor2D {
   const [b, h, w, c] = x.shape;
   if (webgpuAvailable(forceOps)) {
-    const code = `
-      fn main(i : i32) {
-        if (i < uniforms.size) {
+    const code = perElementMain(
+      'i',
+      `
           let base = (i / ${c}) * ${h * w * c} + i % ${c};
           var s = 0.0;
           for (var p = 0; p < ${h * w}; p = p + 1) { s = s + X[base + p * ${c}]; }
-          setOutputAtIndex(i, s * ${1 / (h * w)});
-        }
-      }`;
+          setOutputAtIndex(i, s * ${1 / (h * w)});`,
+    );
     return run(program(`ScGlobalPool_${h}_${w}_${c}`, ['X'], [b, c], code), [x]) as tf.Tensor2D;
   }
   return tf.mean(x, [1, 2]) as tf.Tensor2D;

@@ -7,43 +7,11 @@
  * tracks their outputs and `tf.profile` counts them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { perElementMain, perElementProgram } from './wgsl';
 
 const SGD_V = 'ScSgdVelocity';
 const SGD_W = 'ScSgdWeight';
-
-/** One output element per thread; inputs all share the output's shape (no broadcasting). */
-class ElementwiseProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey: string;
-  variableNames: string[];
-  uniforms: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
-  size = true;
-  private readonly body: string;
-
-  constructor(key: string, shape: number[], names: string[], uniforms: string, body: string) {
-    this.shaderKey = key;
-    this.outputShape = shape;
-    this.variableNames = names;
-    this.uniforms = uniforms;
-    this.body = body;
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
-    const size = shape.reduce((a, b) => a * b, 1);
-    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${this.body}
-        }
-      }`;
-  }
-}
 
 type Attrs = Record<string, number>;
 
@@ -63,13 +31,14 @@ function register(
       const ins = names.map((n) => inputs[n] as tf.TensorInfo);
       const shapes = ins.map((t) => t.shape);
       const code = typeof body === 'string' ? body : body(shapes);
-      const program = new ElementwiseProgram(
+      // Inputs all share the output's shape (no broadcasting).
+      const program = perElementProgram(
         // Baked-in constants (channel counts) must be part of the pipeline cache key.
         typeof body === 'string' ? name : `${name}_${shapes.map((d) => d.join('x')).join('_')}`,
-        outputShape(shapes),
         names,
+        outputShape(shapes),
+        perElementMain('index', code),
         uniformNames.map((u) => `${u} : f32,`).join(' '),
-        code,
       );
       const a = attrs as unknown as Attrs;
       const uniforms = uniformNames.map((u) => ({ type: 'float32', data: [a[u]!] }));

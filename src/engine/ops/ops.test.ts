@@ -1,5 +1,5 @@
 /**
- * The 3×3 conv's gradients and the fused SGD kernel against plain tfjs references, on the cpu
+ * The engine's conv filter gradient and the fused SGD kernel against plain tfjs references, on the cpu
  * backend (tf-ops fallbacks) and on WebGPU through Dawn (the WGSL kernels). The batch-norm
  * kernels are checked in flat-bn.test.ts and models/resnet-step.test.ts.
  */
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng';
 import { useBackend, type TestBackend } from '../testing/backend.node.js';
-import { conv3x3 } from './conv';
+import { filterGrad } from './conv';
 import { sgdImplementation, sgdUpdate } from './fused';
 
 function seeded(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
@@ -34,18 +34,30 @@ describe.each(['cpu', 'webgpu'] as TestBackend[])('on %s', (backend) => {
     tf.disposeVariables();
   });
 
-  it.each([1, 2])('3×3 conv gradients match tf.conv2d autodiff at stride %i', async (stride) => {
-    const x = seeded([2, 6, 6, 3], 21) as tf.Tensor4D;
-    const w = seeded([3, 3, 3, 4], 22) as tf.Tensor4D;
-    const up = seeded([2, 6 / stride, 6 / stride, 4], 23);
-    const f = (conv: typeof conv3x3) => (xi: tf.Tensor, wi: tf.Tensor) =>
-      tf.sum(tf.mul(conv(xi as tf.Tensor4D, wi as tf.Tensor4D, stride), up));
-    const ours = tf.grads(f(conv3x3))([x, w]);
-    const ref = tf.grads(f((a, b, s) => tf.conv2d(a, b, s, 'same')))([x, w]);
-    expect(await maxAbsDiff(ours[0]!, ref[0]!)).toBeLessThan(1e-4);
-    expect(await maxAbsDiff(ours[1]!, ref[1]!)).toBeLessThan(1e-4);
-    tf.dispose([x, w, up, ...ours, ...ref]);
-  });
+  it.each([
+    { k: 3, stride: 1, pad: 'same' },
+    { k: 3, stride: 2, pad: 'same' },
+    { k: 1, stride: 2, pad: 'valid' }, // projection shortcut shape
+    { k: 3, stride: 2, pad: 'valid' }, // stride does not divide: rows the filter never sees
+  ] as const)(
+    'conv filter gradient matches tf.conv2d autodiff (%o)',
+    async ({ k, stride, pad }) => {
+      const x = seeded([2, 7, 7, 3], 21) as tf.Tensor4D;
+      const w = seeded([k, k, 3, 4], 22) as tf.Tensor4D;
+      const y = tf.conv2d(x, w, stride, pad);
+      const up = seeded(y.shape, 23) as tf.Tensor4D;
+      const ours = filterGrad(x, up, [k, k, 3, 4], stride, pad);
+      const ref = tf.grad((wi: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(x, wi as tf.Tensor4D, stride, pad), up)),
+      )(w);
+      expect(ours.shape).toEqual([k, k, 3, 4]);
+      expect(await maxAbsDiff(ours, ref)).toBeLessThan(1e-4);
+      // Not trivially right: the gradient is far from zero.
+      const size = tf.max(tf.abs(ref));
+      expect((await size.data())[0]).toBeGreaterThan(0.1);
+      tf.dispose([x, w, y, up, ours, ref, size]);
+    },
+  );
 
   it('SGD update matches v = m·v + g + wd·w; w -= lr·v (fused vs tf-ops to 1e-6)', async () => {
     expect(sgdImplementation()).toBe(backend === 'webgpu' ? 'wgsl' : 'tf-ops');

@@ -32,8 +32,11 @@ function points(from: number, count: number, total: number): TrainPoint[] {
 export interface ChartBench {
   /** Starts a run in the store and stores `count` train points plus one val point per 390 steps. */
   inject(count: number): void;
-  /** Appends `count` more points, as one worker event does. */
-  append(count: number): void;
+  /**
+   * Appends `count` more points, as one worker event does; with `progress`, also the progress
+   * event the worker sends beside them (it moves the schedule chart's "now" marker).
+   */
+  append(count: number, progress?: boolean): void;
   stored(): number;
 }
 
@@ -73,9 +76,14 @@ window.__chartBench = {
       etaSec: 60,
     });
   },
-  append(count) {
-    labStore.getState().appendTrainPoints(RUN_ID, points(next, count, total));
+  append(count, progress = false) {
+    const s = labStore.getState();
+    s.appendTrainPoints(RUN_ID, points(next, count, total));
     next += count;
+    if (progress) {
+      const at = s.run?.progress;
+      if (at) s.setProgress(RUN_ID, { ...at, step: next - 1, epoch: Math.ceil((next - 1) / 390) });
+    }
   },
   stored: () => labStore.getState().trainPoints.length,
 };

@@ -1,13 +1,16 @@
 import { memo, useMemo } from 'react';
 import {
   CartesianGrid,
+  DefaultZIndexes,
   Legend,
   Line,
   LineChart,
-  ReferenceLine,
   Tooltip,
+  usePlotArea,
+  useXAxisScale,
   XAxis,
   YAxis,
+  ZIndexLayer,
 } from 'recharts';
 import { runSteps, type TrainConfig } from '../../core/config';
 import { scheduleFromConfig } from '../../core/schedules/from-config';
@@ -61,12 +64,7 @@ export function ScheduleChart() {
       aria-label="Learning rate and momentum against iteration, over the whole run"
     >
       {points.length > 0 ? (
-        <SchedulePlot
-          points={points}
-          totalSteps={totalSteps}
-          stepsPerEpoch={stepsPerEpoch}
-          step={step}
-        />
+        <SchedulePlot points={points} totalSteps={totalSteps} stepsPerEpoch={stepsPerEpoch} />
       ) : (
         <p className="chart__empty">No schedule to show: the run has no whole batch.</p>
       )}
@@ -78,16 +76,9 @@ interface PlotProps {
   points: { step: number; lr: number; momentum: number }[];
   totalSteps: number;
   stepsPerEpoch: number;
-  /** Iterations done by the active run; null when none is active. */
-  step: number | null;
 }
 
-const SchedulePlot = memo(function SchedulePlot({
-  points,
-  totalSteps,
-  stepsPerEpoch,
-  step,
-}: PlotProps) {
+const SchedulePlot = memo(function SchedulePlot({ points, totalSteps, stepsPerEpoch }: PlotProps) {
   const xMax = Math.max(1, totalSteps);
 
   return (
@@ -157,15 +148,39 @@ const SchedulePlot = memo(function SchedulePlot({
         dot={false}
         isAnimationActive={false}
       />
-      {step !== null && (
-        <ReferenceLine
-          yAxisId="lr"
-          x={step}
-          stroke={COLORS.now}
-          strokeWidth={1.5}
-          label={{ value: `now: ${step}`, position: 'insideTopRight', fontSize: 11 }}
-        />
-      )}
+      <NowMarker />
     </LineChart>
   );
 });
+
+/**
+ * The current iteration's marker, drawn from the x scale as a recharts ReferenceLine would be. It
+ * reads the step itself, so a new step re-renders only this: as a prop of the plot it redrew the
+ * whole chart (axes, both lines) on every progress event.
+ */
+function NowMarker() {
+  const step = useLabPerFrame(selectStep);
+  const xs = useXAxisScale();
+  const area = usePlotArea();
+  const x = step === null ? undefined : xs?.(step);
+  // Off the plot (a step past the axis) it is left out, as ReferenceLine's default does.
+  if (step === null || x === undefined || !area || !(x >= area.x && x <= area.x + area.width))
+    return null;
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.line}>
+      <g className="recharts-layer recharts-reference-line" data-testid="schedule-now">
+        <line
+          x1={x}
+          x2={x}
+          y1={area.y}
+          y2={area.y + area.height}
+          stroke={COLORS.now}
+          strokeWidth={1.5}
+        />
+        <text x={x - 5} y={area.y + 5} dy="0.71em" textAnchor="end" fontSize={11} fill="#808080">
+          now: {step}
+        </text>
+      </g>
+    </ZIndexLayer>
+  );
+}

@@ -1,8 +1,9 @@
 /**
- * A small promise wrapper over IndexedDB for the run history (the `idb` package is not a
- * dependency). Two stores: `runs` (one small record per run, for the list) and `points` (the
- * curves, appended in chunks keyed [runId, seq], so a save never rewrites a whole history).
+ * The run history in IndexedDB (through `idb`). Two stores: `runs` (one small record per run,
+ * for the list) and `points` (the curves, appended in chunks keyed [runId, seq], so a save
+ * never rewrites a whole history).
  */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunCurves, RunExport, RunRecord } from '../../core/run-record';
 
 const DB_NAME = 'super-convergence-lab';
@@ -13,19 +14,9 @@ interface PointChunk extends RunCurves {
   seq: number;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function finished(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
+interface HistorySchema extends DBSchema {
+  runs: { key: string; value: RunRecord };
+  points: { key: [string, number]; value: PointChunk };
 }
 
 /** Every chunk key of one run: [id, -∞] … [id, +∞]. */
@@ -34,66 +25,67 @@ function chunksOf(id: string): IDBKeyRange {
 }
 
 export class HistoryDb {
-  private constructor(private readonly db: IDBDatabase) {}
+  private constructor(private readonly db: IDBPDatabase<HistorySchema>) {}
 
-  static open(name = DB_NAME): Promise<HistoryDb> {
-    if (typeof indexedDB === 'undefined')
-      return Promise.reject(new Error('this browser has no IndexedDB'));
-    const req = indexedDB.open(name, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('points'))
-        db.createObjectStore('points', { keyPath: ['runId', 'seq'] });
-    };
-    return request(req).then((db) => new HistoryDb(db));
+  static async open(name = DB_NAME): Promise<HistoryDb> {
+    if (typeof indexedDB === 'undefined') throw new Error('this browser has no IndexedDB');
+    const db = await openDB<HistorySchema>(name, DB_VERSION, {
+      upgrade(db) {
+        if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
+        if (!db.objectStoreNames.contains('points'))
+          db.createObjectStore('points', { keyPath: ['runId', 'seq'] });
+      },
+    });
+    return new HistoryDb(db);
   }
 
   /** Saves a run's record and, in the same transaction, its next chunk of points. */
-  save(
+  async save(
     record: RunRecord,
     chunk: { seq: number; train: RunCurves['train']; val: RunCurves['val'] } | null,
-  ) {
+  ): Promise<void> {
     const tx = this.db.transaction(['runs', 'points'], 'readwrite');
-    tx.objectStore('runs').put(record);
+    // Every request awaited with the transaction: one failing with it (a full quota) must not
+    // surface as an unhandled rejection besides the transaction's own error.
+    const writes: Promise<unknown>[] = [tx.objectStore('runs').put(record)];
     if (chunk && chunk.train.length + chunk.val.length > 0)
-      tx.objectStore('points').put({ runId: record.id, ...chunk } satisfies PointChunk);
-    return finished(tx);
+      writes.push(tx.objectStore('points').put({ runId: record.id, ...chunk }));
+    await Promise.all([...writes, tx.done]);
   }
 
   putRecord(record: RunRecord): Promise<void> {
     return this.save(record, null);
   }
 
-  async list(): Promise<RunRecord[]> {
-    const tx = this.db.transaction('runs', 'readonly');
-    return request(tx.objectStore('runs').getAll() as IDBRequest<RunRecord[]>);
+  list(): Promise<RunRecord[]> {
+    return this.db.getAll('runs');
   }
 
   /** A run's curves, its chunks joined in order. */
   async curves(id: string): Promise<RunCurves> {
-    const tx = this.db.transaction('points', 'readonly');
-    const chunks = await request(
-      tx.objectStore('points').getAll(chunksOf(id)) as IDBRequest<PointChunk[]>,
-    );
+    const chunks = await this.db.getAll('points', chunksOf(id));
     chunks.sort((a, b) => a.seq - b.seq);
     return { train: chunks.flatMap((c) => c.train), val: chunks.flatMap((c) => c.val) };
   }
 
-  delete(id: string): Promise<void> {
+  async delete(id: string): Promise<void> {
     const tx = this.db.transaction(['runs', 'points'], 'readwrite');
-    tx.objectStore('runs').delete(id);
-    tx.objectStore('points').delete(chunksOf(id));
-    return finished(tx);
+    await Promise.all([
+      tx.objectStore('runs').delete(id),
+      tx.objectStore('points').delete(chunksOf(id)),
+      tx.done,
+    ]);
   }
 
   /** Stores an imported run whole: its record and one chunk holding all its points. */
-  put(run: RunExport): Promise<void> {
+  async put(run: RunExport): Promise<void> {
     const { train, val, ...record } = run;
     const tx = this.db.transaction(['runs', 'points'], 'readwrite');
-    tx.objectStore('points').delete(chunksOf(run.id));
-    tx.objectStore('runs').put(record);
-    tx.objectStore('points').put({ runId: run.id, seq: 0, train, val } satisfies PointChunk);
-    return finished(tx);
+    await Promise.all([
+      tx.objectStore('points').delete(chunksOf(run.id)),
+      tx.objectStore('runs').put(record),
+      tx.objectStore('points').put({ runId: run.id, seq: 0, train, val }),
+      tx.done,
+    ]);
   }
 }

@@ -1,10 +1,14 @@
-/** Pieces the sweep and demo panels share: the series hook, the busy check, the run table. */
-import { useMemo } from 'react';
-import { earlyValLoss, type XAxisKind } from '../../core/sweep';
+/**
+ * Pieces the sweep and demo panels share: the series hook, the busy check, the run table, and
+ * the button that carries a sweep's best value into the settings.
+ */
+import { useMemo, type ReactNode } from 'react';
+import { earlyValLoss, sweptSetting, type XAxisKind } from '../../core/sweep';
 import { datasetName } from '../controls/fields';
 import { isActive, isRangeActive, type QueueEntry } from '../store';
 import { useLab } from '../store/hooks';
 import type { QueueKind } from '../store/sweep-slice';
+import { applySweptSetting } from './actions';
 import { entryPoints, entrySeries, rangeEntrySeries, type EntrySeries } from './rows';
 import { overlayColour } from '../history/colours';
 
@@ -52,21 +56,74 @@ export function useBusyReasons(): string[] {
   }, [dataset, phase, running, ranging]);
 }
 
-const STATE_TEXT: Record<QueueEntry['state'], string> = {
-  queued: 'queued',
-  starting: 'starting',
-  running: 'running',
-  paused: 'paused',
-  stopped: 'stopped',
-  done: 'done',
-  diverged: 'diverged',
-  failed: 'failed',
-};
-
 const fmt = (v: number | null | undefined, digits = 3) =>
   v === null || v === undefined || !Number.isFinite(v)
     ? '—'
     : String(Number(v.toPrecision(digits)));
+
+/** A column after the run and state ones: its heading and each entry's cell. */
+export interface EntryColumn {
+  head: string;
+  cell: (e: QueueEntry) => ReactNode;
+}
+
+/**
+ * The sweep tables' shared frame: one row per queue entry (swatch, label, ★ on the best, state)
+ * and the caller's columns after them.
+ */
+export function EntryTable({
+  first,
+  entries,
+  best,
+  columns,
+}: {
+  first: string;
+  entries: QueueEntry[];
+  best: number | null;
+  columns: EntryColumn[];
+}) {
+  if (entries.length === 0) return null;
+  return (
+    <table className="queue-table" data-testid="queue-table">
+      <thead>
+        <tr>
+          <th scope="col">{first}</th>
+          <th scope="col">State</th>
+          {columns.map((c) => (
+            <th key={c.head} scope="col">
+              {c.head}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e, i) => (
+          <tr
+            key={i}
+            data-testid={`queue-row.${i}`}
+            data-state={e.state}
+            className={i === best ? 'queue-table__best' : undefined}
+          >
+            <td>
+              <span className="queue-table__swatch" style={{ background: overlayColour(i) }} />
+              {e.label}
+              {i === best && (
+                <strong data-testid="sweep-best" className="queue-table__mark">
+                  {' '}
+                  ★ best
+                </strong>
+              )}
+            </td>
+            <td title={e.message}>{e.state}</td>
+            {columns.map((c) => (
+              <td key={c.head}>{c.cell(e)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 /** One row per run: state, early and final validation loss, final accuracy; the best marked. */
 export function QueueTable({
@@ -78,46 +135,52 @@ export function QueueTable({
   best: number | null;
   early: boolean;
 }) {
-  if (entries.length === 0) return null;
+  const columns: EntryColumn[] = [
+    ...(early
+      ? [
+          {
+            head: 'Early val loss',
+            cell: (e: QueueEntry) => fmt(earlyValLoss(e.val, e.totalSteps)),
+          },
+        ]
+      : []),
+    { head: 'Final val loss', cell: (e) => fmt(e.val.at(-1)?.loss) },
+    {
+      head: 'Final accuracy',
+      cell: (e) => {
+        const last = e.val.at(-1);
+        return last ? `${(last.top1 * 100).toFixed(1)}%` : '—';
+      },
+    },
+  ];
+  return <EntryTable first="Run" entries={entries} best={best} columns={columns} />;
+}
+
+/**
+ * "Use weight decay 1e-4": sets the best run's swept value in the settings (and so the link),
+ * as the range test's "Apply to training" does for the LR. Nothing before a best is known.
+ */
+export function ApplyBest({ entry }: { entry: QueueEntry | null }) {
+  const config = useLab((s) => s.config);
+  const locked = useLab((s) => isActive(s.run) || isRangeActive(s.rangeRun));
+  if (!entry) return null;
+  const { text, patch } = sweptSetting(entry.config);
+  const inUse = Object.entries(patch).every(([k, v]) => config[k as keyof typeof config] === v);
   return (
-    <table className="queue-table" data-testid="queue-table">
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">State</th>
-          {early && <th scope="col">Early val loss</th>}
-          <th scope="col">Final val loss</th>
-          <th scope="col">Final accuracy</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e, i) => {
-          const last = e.val.at(-1);
-          return (
-            <tr
-              key={i}
-              data-testid={`queue-row.${i}`}
-              data-state={e.state}
-              className={i === best ? 'queue-table__best' : undefined}
-            >
-              <td>
-                <span className="queue-table__swatch" style={{ background: overlayColour(i) }} />
-                {e.label}
-                {i === best && (
-                  <strong data-testid="sweep-best" className="queue-table__mark">
-                    {' '}
-                    ★ best
-                  </strong>
-                )}
-              </td>
-              <td title={e.message}>{STATE_TEXT[e.state]}</td>
-              {early && <td>{fmt(earlyValLoss(e.val, e.totalSteps))}</td>}
-              <td>{fmt(last?.loss)}</td>
-              <td>{last ? `${(last.top1 * 100).toFixed(1)}%` : '—'}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="sweep-apply">
+      <button
+        type="button"
+        className="btn btn--primary"
+        data-testid="sweep-apply-best"
+        onClick={() => applySweptSetting(patch)}
+        disabled={locked}
+        title={`Set ${text} in the settings (the other settings stay as they are)`}
+      >
+        Use {text}
+      </button>
+      <span className="sweep-apply__note" role="status">
+        {inUse ? `The settings use ${text}.` : ''}
+      </span>
+    </div>
   );
 }

@@ -8,10 +8,10 @@ import { rangeSpecOf, type RangeSpec } from '../../core/range-test';
 import { bestRangeIndex, RANGE_BEST_RULE, rangeLowest } from '../../core/sweep';
 import { NumberControl } from '../controls/NumberControl';
 import { SelectControl } from '../controls/SelectControl';
-import { overlayColour } from '../history/colours';
 import { formatLr } from '../range/rows';
 import type { QueueEntry } from '../store';
 import { QueueChart } from './QueueChart';
+import { ApplyBest, EntryTable, type EntryColumn } from './QueueParts';
 import type { EntrySeries } from './rows';
 
 /** The LR sweep every test of the queue shares (the range tab's settings). */
@@ -80,56 +80,28 @@ export function RangeSweepView({
       <p className="sweep-rule" data-testid="sweep-rule">
         {RANGE_BEST_RULE}
       </p>
-      <RangeQueueTable entries={entries} best={best} />
+      <EntryTable first="Range test" entries={entries} best={best} columns={RANGE_COLUMNS} />
+      <ApplyBest entry={best === null ? null : (entries[best] ?? null)} />
     </>
   );
 }
 
 /** One row per range test: state, lowest validation loss and its LR, where it diverged. */
-function RangeQueueTable({ entries, best }: { entries: QueueEntry[]; best: number | null }) {
-  if (entries.length === 0) return null;
-  return (
-    <table className="queue-table" data-testid="queue-table">
-      <thead>
-        <tr>
-          <th scope="col">Range test</th>
-          <th scope="col">State</th>
-          <th scope="col">Lowest val loss</th>
-          <th scope="col">at LR</th>
-          <th scope="col">Diverged at LR</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e, i) => {
-          const low = rangeLowest({ val: e.val, divergedAt: e.divergedAt });
-          const ended = e.state !== 'queued' && e.val.length > 0;
-          return (
-            <tr
-              key={i}
-              data-testid={`queue-row.${i}`}
-              data-state={e.state}
-              className={i === best ? 'queue-table__best' : undefined}
-            >
-              <td>
-                <span className="queue-table__swatch" style={{ background: overlayColour(i) }} />
-                {e.label}
-                {i === best && (
-                  <strong data-testid="sweep-best" className="queue-table__mark">
-                    {' '}
-                    ★ best
-                  </strong>
-                )}
-              </td>
-              <td title={e.message}>{e.state}</td>
-              <td>{low ? fmt(low.loss) : '—'}</td>
-              <td>{low ? formatLr(low.lr) : '—'}</td>
-              <td>
-                {e.divergedAt !== null ? formatLr(e.divergedAt) : ended ? 'did not diverge' : '—'}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
+const RANGE_COLUMNS: EntryColumn[] = [
+  { head: 'Lowest val loss', cell: (e) => lowestOf(e, (l) => fmt(l.loss)) },
+  { head: 'at LR', cell: (e) => lowestOf(e, (l) => formatLr(l.lr)) },
+  {
+    head: 'Diverged at LR',
+    cell: (e) =>
+      e.divergedAt !== null
+        ? formatLr(e.divergedAt)
+        : e.state !== 'queued' && e.val.length > 0
+          ? 'did not diverge'
+          : '—',
+  },
+];
+
+function lowestOf(e: QueueEntry, show: (low: { loss: number; lr: number }) => string): string {
+  const low = rangeLowest({ val: e.val, divergedAt: e.divergedAt });
+  return low ? show(low) : '—';
 }

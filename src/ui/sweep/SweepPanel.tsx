@@ -15,7 +15,7 @@ import { isQueueActive } from '../store';
 import { useLab } from '../store/hooks';
 import { startSweep, stopQueue, sweepTextOf, togglePauseQueue } from './actions';
 import { QueueChart } from './QueueChart';
-import { QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
+import { ApplyBest, QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
 import { RangeSweepControls, RangeSweepView } from './RangeSweep';
 import { AXIS_TEXT } from './rows';
 
@@ -153,6 +153,7 @@ export function SweepPanel() {
             {BEST_RULE}
           </p>
           <QueueTable entries={entries} best={best} early />
+          <ApplyBest entry={best === null ? null : (entries[best] ?? null)} />
         </>
       )}
     </section>

@@ -3,6 +3,7 @@
  * `start` command (or `rangeTest` for Smith's Fig. 4a sweep), following the run slice (or the
  * range slice) to know when each entry ends.
  */
+import type { TrainConfig } from '../../core/config';
 import { demoConfigs, demoEpochs } from '../../core/demo';
 import { rangeSpecOf } from '../../core/range-test';
 import type { RunState } from '../../core/run';
@@ -54,6 +55,11 @@ export function startSweep(): void {
       ...(range ? { range } : {}),
     })),
   );
+}
+
+/** Carries a sweep's best value (core/sweep's sweptSetting patch) into the settings. */
+export function applySweptSetting(patch: Partial<TrainConfig>): void {
+  labStore.setState((s) => ({ config: { ...s.config, ...patch } }));
 }
 
 /** Images per second to size the demo: the newest saved run of this model and data, if any. */
