@@ -1,21 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
-/** A configuration small enough for SwiftShader: Smith's shallow net on 256 real CIFAR images. */
-export const TINY = {
-  model: 'shallow3',
-  dataset: 'cifar10',
-  trainSize: '256',
-  valSize: '64',
-  batchSize: '16',
-  epochs: '2',
-  lrMin: '0.005',
-  lrMax: '0.05',
-  momMax: '0.95',
-  momMin: '0.85',
-  wd: '0.0005',
-  seed: '7',
-  backend: 'auto',
-} as const;
+// Apart from the fixtures so the browser bench can drive the same run without Playwright Test.
+export { TINY } from './tiny';
 
 export function query(values: Record<string, string>): string {
   return '/?' + new URLSearchParams(values).toString();

@@ -3,28 +3,17 @@ import { deflateRawSync } from 'node:zlib';
 import { defaultConfig } from '../src/core/config';
 import { exportJson } from '../src/core/run-record';
 import { packRun, toBase64Url } from '../src/core/share-codec';
-import { corruptPayloads, HOSTILE_LINKS, HOSTILE_RUN_FILES } from '../test/hostile-links';
+import {
+  corruptPayloads,
+  genuineRun,
+  HOSTILE_LINKS,
+  HOSTILE_RUN_FILES,
+} from '../test/hostile-links';
 import { expect, test } from './fixtures';
 
 /** A genuine shared result, made the way the page makes one (deflate-raw, base64url). */
 function validPayload(): string {
-  const bytes = packRun({
-    config: { ...defaultConfig(), model: 'shallow3' },
-    name: 'Genuine run',
-    state: 'done',
-    backend: 'webgpu',
-    imagesPerSec: 100,
-    durationSec: 60,
-    totalSteps: 40,
-    createdAt: 1_700_000_000_000,
-    train: Array.from({ length: 40 }, (_, i) => ({
-      step: i + 1,
-      loss: 2.3 - i / 40,
-      lr: 0.1,
-      momentum: 0.9,
-    })),
-    val: [{ step: 40, epoch: 1, loss: 1.9, top1: 0.3, top5: 0.8 }],
-  });
+  const bytes = packRun(genuineRun('Genuine run'));
   return toBase64Url(new Uint8Array(deflateRawSync(bytes)));
 }
 

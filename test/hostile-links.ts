@@ -3,6 +3,8 @@
  * end-to-end spec (e2e/hostile.spec.ts). Script payloads set `window.__pwned`: if anything from a
  * link ever runs, that probe says so.
  */
+import { defaultConfig } from '../src/core/config';
+import type { SharedRun } from '../src/core/share-codec';
 
 export interface HostileLink {
   name: string;
@@ -12,6 +14,27 @@ export interface HostileLink {
   notices: (string | RegExp)[];
   /** Settings the page must end up with (as the number/select controls show them). */
   settings?: Record<string, string>;
+}
+
+/** A genuine finished run of 40 steps, the valid base that corrupt payloads are made from. */
+export function genuineRun(name: string): SharedRun {
+  return {
+    config: { ...defaultConfig(), model: 'shallow3' },
+    name,
+    state: 'done',
+    backend: 'webgpu',
+    imagesPerSec: 100,
+    durationSec: 60,
+    totalSteps: 40,
+    createdAt: 1_700_000_000_000,
+    train: Array.from({ length: 40 }, (_, i) => ({
+      step: i + 1,
+      loss: 2.3 - i / 40,
+      lr: 0.1,
+      momentum: 0.9,
+    })),
+    val: [{ step: 40, epoch: 1, loss: 1.9, top1: 0.3, top5: 0.8 }],
+  };
 }
 
 const PWN = 'window.__pwned=1';

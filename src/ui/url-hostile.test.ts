@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, defaultConfig, SCHEMA, type TrainConfig } from '../core/config';
-import { corruptPayloads, HOSTILE_LINKS, type HostileLink } from '../../test/hostile-links';
+import { CONFIG_KEYS, SCHEMA, type TrainConfig } from '../core/config';
+import {
+  corruptPayloads,
+  genuineRun,
+  HOSTILE_LINKS,
+  type HostileLink,
+} from '../../test/hostile-links';
 import { decodeShared, encodeShared } from './share/share';
 import { readUrlLink } from './url-state';
 
@@ -54,23 +59,7 @@ describe('hostile links', () => {
   });
 
   it('a corrupt copy of a real shared result is refused or read safely, never thrown', async () => {
-    const valid = await encodeShared({
-      config: { ...defaultConfig(), model: 'shallow3' },
-      name: '<script>window.__pwned=1</script>',
-      state: 'done',
-      backend: 'webgpu',
-      imagesPerSec: 100,
-      durationSec: 60,
-      totalSteps: 40,
-      createdAt: 1_700_000_000_000,
-      train: Array.from({ length: 40 }, (_, i) => ({
-        step: i + 1,
-        loss: 2.3 - i / 40,
-        lr: 0.1,
-        momentum: 0.9,
-      })),
-      val: [{ step: 40, epoch: 1, loss: 1.9, top1: 0.3, top5: 0.8 }],
-    });
+    const valid = await encodeShared(genuineRun('<script>window.__pwned=1</script>'));
     // The genuine payload reads back, its name kept as text.
     const good = await decodeShared(valid);
     expect(good.ok && good.run.name).toBe('<script>window.__pwned=1</script>');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import playwrightConfig from '../../../playwright.config';
+import { TINY } from '../../../e2e/tiny';
 import { installPerfProbes, summarise, type PerfLog, type WindowStats } from './frames';
 import type { PageStepResult } from './step-page';
 
@@ -26,21 +27,6 @@ declare global {
     };
   }
 }
-
-/** The e2e app configuration (e2e/fixtures.ts TINY): shallow3 on 256 real CIFAR-10 images. */
-const TINY = {
-  model: 'shallow3',
-  dataset: 'cifar10',
-  trainSize: '256',
-  valSize: '64',
-  batchSize: '16',
-  epochs: '2',
-  lrMin: '0.005',
-  lrMax: '0.05',
-  wd: '0.0005',
-  seed: '7',
-  backend: 'auto',
-};
 
 function log(line: string): void {
   process.stdout.write(line + '\n');
