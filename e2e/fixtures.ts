@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { seedSpeed } from './speed';
 
 // Apart from the fixtures so the browser bench can drive the same run without Playwright Test.
 export { TINY } from './tiny';
@@ -34,8 +35,11 @@ export class Lab {
   }
 }
 
-export const test = base.extend<{ lab: Lab }>({
-  lab: async ({ page }, use) => {
+export const test = base.extend<{ lab: Lab; realSpeed: boolean }>({
+  /** Off: the page finds this machine's speed already stored (e2e/speed.ts) and measures nothing. */
+  realSpeed: [false, { option: true }],
+  lab: async ({ page, realSpeed }, use) => {
+    if (!realSpeed) await seedSpeed(page);
     // The lab must never reach beyond its own origin (no CDN, no telemetry).
     page.on('request', (req) => {
       const url = new URL(req.url());

@@ -1,4 +1,5 @@
 import { TINY, expect, query, test } from './fixtures';
+import { savedTrainPoints } from './history-db';
 
 test('a run reloaded mid-run stays in the history, shown as interrupted', async ({ lab, page }) => {
   // The cpu backend skips WebGPU shader compiles: the first points come sooner on SwiftShader.
@@ -8,8 +9,8 @@ test('a run reloaded mid-run stays in the history, shown as interrupted', async 
   const row = page.getByTestId('history-run').first();
   await expect(row).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
   await expect.poll(() => lab.trainPoints(), { timeout: 120_000 }).toBeGreaterThan(2);
-  // Points are saved every 2 s: wait for one save after they arrived.
-  await page.waitForTimeout(2_500);
+  // Points are saved every 2 s: wait until some are stored.
+  await expect.poll(() => savedTrainPoints(page)).toBeGreaterThan(2);
 
   await page.reload();
   await expect(row).toHaveAttribute('data-status', 'interrupted');

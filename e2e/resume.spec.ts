@@ -1,4 +1,5 @@
 import { TINY, expect, query, test } from './fixtures';
+import { savedTrainPoints } from './history-db';
 
 test('a run paused, then cut off by a reload, resumes from the paused step, its curve continuing', async ({
   lab,
@@ -22,8 +23,8 @@ test('a run paused, then cut off by a reload, resumes from the paused step, its 
   // Pause saved a checkpoint at that very step, not only the last periodic one.
   const saved = page.getByTestId('checkpoint-status');
   await expect(saved).toHaveAttribute('data-step', String(step));
-  // The history saves points every 2 s.
-  await page.waitForTimeout(2_500);
+  // The history has saved every point drawn (it saves every 2 s) before the tab goes.
+  await expect.poll(() => savedTrainPoints(page)).toBeGreaterThanOrEqual(step);
 
   await page.reload();
   const row = page.getByTestId('history-run').first();

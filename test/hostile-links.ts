@@ -251,4 +251,35 @@ export const HOSTILE_RUN_FILES: HostileRunFile[] = [
     notices: ['proto.json: imported 1 run'],
     imported: 1,
   },
+  // JSON-lines logs of the exported PyTorch script (src/core/pytorch-log.ts).
+  {
+    name: 'pytorch-script.jsonl',
+    text: [
+      JSON.stringify({
+        type: 'header',
+        format: 'lab-pytorch-log',
+        version: 1,
+        torch: `<img src=x onerror="${PWN}">`,
+        config: { lrMax: `<script>${PWN}</script>`, model: 'shallow3', evil: 1 },
+      }),
+      '{"type":"train","step":1,"loss":2.3,"lr":0.1,"momentum":0.9}',
+      '{"type":"train","step":"<i>","loss":1,"lr":0.1,"momentum":0.9}',
+      '{"type":"train","step":2,"loss"',
+      '{"type":"val","step":1,"epoch":1,"loss":2,"top1":9,"top5":9}',
+    ].join('\n'),
+    notices: [
+      'pytorch-script.jsonl: imported 1 run',
+      'lrMax: "<script>',
+      'evil: not a setting',
+      '1 line not understood; skipped',
+      'no end line; imported as stopped',
+    ],
+    imported: 1,
+  },
+  {
+    name: 'other-log.jsonl',
+    text: '{"type":"header","format":"someone-else"}\n{"type":"train","step":1}',
+    notices: ['other-log.jsonl: not a run log of this lab; nothing imported'],
+    imported: 0,
+  },
 ];

@@ -12,12 +12,12 @@ import { parseArgs } from 'node:util';
 import { buildModel, type ModelId } from '../../src/engine/models/index';
 import { filterGradViaConv } from '../../src/engine/ops/conv';
 import {
-  conv2DBackpropFilterKernel,
   convGeometry,
   filterGradTiled,
   planFilterGrad,
   setEngineFilterGrad,
 } from '../../src/engine/ops/conv-filter-grad';
+import { conv2DBackpropFilterKernel } from '../../src/engine/ops/conv-filter-grad-global';
 import { createTrainStep } from '../../src/engine/train-step';
 
 const SEED = 1;

@@ -19,7 +19,11 @@ export function smallerBatch(batchSize: number): number {
 
 /** The message a failed run shows: out-of-memory errors say what to change. */
 export function explainRunError(message: string, batchSize: number, backend?: string): string {
-  if (!isOutOfMemory(message)) return message;
+  return isOutOfMemory(message) ? explainOutOfMemory(message, batchSize, backend) : message;
+}
+
+/** The message of a run known to have run out of memory (a typed error, a GPU error event). */
+export function explainOutOfMemory(message: string, batchSize: number, backend?: string): string {
   const where = backend ? ` on ${backend}` : '';
   const next = smallerBatch(batchSize);
   const advice =

@@ -45,7 +45,15 @@ export function migrateEntries(
 }
 
 /** Page parts a `hide=` list may name besides the settings, e.g. `hide=chart.schedule,seed`. */
-export const HIDEABLE_PARTS = ['chart.schedule', 'panel.data', 'panel.history', 'share'] as const;
+export const HIDEABLE_PARTS = [
+  'chart.schedule',
+  'panel.data',
+  'panel.history',
+  'panel.topology',
+  'share',
+  /** The mode tabs: a class kept on one instrument. */
+  'tabs',
+] as const;
 
 export function hideableNames(): string[] {
   return [...CONFIG_KEYS, ...HIDEABLE_PARTS];

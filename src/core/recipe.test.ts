@@ -48,9 +48,10 @@ describe('recipeReduce', () => {
     ],
     [{ type: 'skip' }, 2, ['skipped', 'todo', 'todo', 'todo', 'todo'], { recipeStep: 2 }],
     [
+      // Accepting bounds without running the range test: set, not done.
       { type: 'accept', values: { lrMax: 0.5, lrMin: 0.05, wd: 0.1 } },
       2,
-      ['done', 'todo', 'todo', 'todo', 'todo'],
+      ['set', 'todo', 'todo', 'todo', 'todo'],
       // wd is not step 1's to set: dropped.
       { lrMax: 0.5, lrMin: 0.05, recipeStep: 2 },
     ],
@@ -96,7 +97,8 @@ describe('recipeReduce', () => {
       base,
     );
     expect(recipeComplete(state)).toBe(true);
-    expect(state.status).toEqual(['done', 'done', 'done', 'skipped', 'done']);
+    // Accepted values were not run here: set, not done.
+    expect(state.status).toEqual(['done', 'set', 'set', 'skipped', 'set']);
     expect(state.step).toBe(RECIPE_LENGTH);
     expect(config).toMatchObject({
       lrMax: 3,
@@ -131,10 +133,10 @@ describe('proposals', () => {
 });
 
 describe('links', () => {
-  it('a link opened at step 3 counts steps 1–2 as done', () => {
+  it('a link opened at step 3 counts steps 1–2 as set, not done (nothing ran here)', () => {
     expect(recipeFromConfig({ recipeStep: 3 }).status).toEqual([
-      'done',
-      'done',
+      'set',
+      'set',
       'todo',
       'todo',
       'todo',

@@ -73,7 +73,11 @@ export const WD_GRID: readonly number[] = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 0];
 /** Smith's recommended cyclical momentum for 1cycle. */
 export const RECIPE_MOMENTUM = { momSchedule: 'cyclic', momMax: 0.95, momMin: 0.85 } as const;
 
-export type StepStatus = 'todo' | 'done' | 'skipped';
+/**
+ * 'done': the step ran here (the range test); 'set': its values were accepted without a run (a
+ * proposal, or a link's values), which the page must not pass off as done; 'skipped': left as is.
+ */
+export type StepStatus = 'todo' | 'done' | 'set' | 'skipped';
 
 export interface RecipeState {
   /** The step shown, 1-based (the URL's `recipeStep`). */
@@ -101,12 +105,12 @@ function clampStep(step: number): number {
   return Math.min(RECIPE_LENGTH, Math.max(1, Math.round(step)));
 }
 
-/** A link opened at step k: the earlier steps' values are in the link, so they count as done. */
+/** A link opened at step k: the earlier steps' values are in the link (set, not run here). */
 export function recipeFromConfig(c: Pick<TrainConfig, 'recipeStep'>): RecipeState {
   const step = clampStep(c.recipeStep);
   return {
     step,
-    status: RECIPE_STEPS.map((_, i) => (i + 1 < step ? 'done' : 'todo')),
+    status: RECIPE_STEPS.map((_, i) => (i + 1 < step ? 'set' : 'todo')),
     rangeBatch: null,
   };
 }
@@ -183,7 +187,7 @@ export function recipeReduce(
       const id = RECIPE_STEPS[state.step - 1]!;
       patch = stepValues(id, action.values);
       if (id === 'final') patch = { ...patch, schedule: 'onecycle' };
-      next = advance(state, 'done');
+      next = advance(state, 'set');
       break;
     }
     case 'skip':

@@ -178,6 +178,27 @@ export function bestRunIndex(
   return best;
 }
 
+/**
+ * Early losses closer than this (relative) are a tie: a different seed moves a tiny run's loss
+ * by more, so declaring a best would be noise (two runs at 2.3026 and 2.3027 are not a finding).
+ */
+export const TIE_TOLERANCE = 1e-3;
+
+/** The best run by BEST_RULE, or the runs tied for it (then no best); null while none has one. */
+export function sweepVerdict(
+  runs: readonly { val: readonly ValPoint[]; totalSteps: number }[],
+  fraction = EARLY_FRACTION,
+): { best: number; tied: null } | { best: null; tied: number[] } | null {
+  const losses = runs.map((r) => earlyValLoss(r.val, r.totalSteps, fraction));
+  const best = bestRunIndex(runs, fraction);
+  if (best === null) return null;
+  const low = losses[best]!;
+  const tied = losses.flatMap((l, i) =>
+    l !== null && Math.abs(l - low) <= TIE_TOLERANCE * Math.abs(low) ? [i] : [],
+  );
+  return tied.length > 1 ? { best: null, tied } : { best, tied: null };
+}
+
 /** Fewest validation points a sweep run gets, so its early validation loss means something. */
 export const MIN_SWEEP_EVALS = 4;
 

@@ -22,6 +22,8 @@ export interface DeviceLostInfo {
 const lostListeners = new Set<(info: DeviceLostInfo) => void>();
 
 const errorListeners = new Set<(message: string, outOfMemory: boolean) => void>();
+/** Devices whose 'lost' and error events already reach the listeners above. */
+const watched = new WeakSet<GPUDevice>();
 
 /** Calls `cb` on an uncaptured WebGPU error (an allocation that ran out of memory, say). */
 export function onGpuError(cb: (message: string, outOfMemory: boolean) => void): () => void {
@@ -96,6 +98,11 @@ async function tryWebGpu(): Promise<Attempt> {
     return { ok: false, reason: `WebGPU backend failed: ${messageOf(err)}` };
   }
   const device = (tf.backend() as unknown as WebGPUBackend).device;
+  const detail = describeAdapter(adapter);
+  // Selecting again (another backend choice, the speed probe) returns the same device: one
+  // subscription per device, or a lost device would be reported, and carried on, twice.
+  if (watched.has(device)) return detail ? { ok: true, detail } : { ok: true };
+  watched.add(device);
   void device.lost.then((info) => {
     for (const cb of lostListeners) cb({ reason: info.reason, message: info.message });
   });
@@ -104,7 +111,6 @@ async function tryWebGpu(): Promise<Attempt> {
     const oom = typeof GPUOutOfMemoryError !== 'undefined' && error instanceof GPUOutOfMemoryError;
     for (const cb of errorListeners) cb(error.message, oom);
   });
-  const detail = describeAdapter(adapter);
   return detail ? { ok: true, detail } : { ok: true };
 }
 

@@ -8,19 +8,14 @@ import { defaultConfig, type TrainConfig } from '../core/config';
 import { analyzeRange, rangeLr, type RangeSpec } from '../core/range-test';
 import type { LoadedDataset } from './data/types';
 import { runRangeTest, type RangeEngineEvent } from './range-test';
-import { memoryDataset, readCifarRecords } from './testing/cifar.node.js';
+import { cifarDataset } from './testing/cifar.node.js';
 
 let data: LoadedDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const records = await readCifarRecords(96);
-  const slice = (a: number, b: number) => ({
-    labels: records.labels.slice(a, b),
-    pixels: records.pixels.slice(a * 3072, b * 3072),
-  });
   // 64 training images (8 steps an epoch at batch 8); 32 others stand in for the test split.
-  data = memoryDataset(slice(0, 64), slice(64, 96));
+  data = await cifarDataset(64, 32);
 });
 
 function config(over: Partial<TrainConfig> = {}): TrainConfig {

@@ -5,19 +5,14 @@
  * every ~N/20 steps, and the sweep stops once the smoothed loss diverges. Every tensor is freed:
  * no trained weights outlive the test.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../core/config';
 import { RangeTracker, rangeLr, rangeSpecErrors, type RangeSpec } from '../core/range-test';
 import { readbackInterval } from '../core/readback';
 import type { TrainPoint } from '../core/run';
-import { BatchAssembler } from './batch';
 import type { LoadedDataset } from './data/types';
-import { evaluate } from './evaluate';
-import { LossQueue } from './loss-queue';
-import { buildModel, type ModelId } from './models';
-import { epochOrder } from './order';
+import type { ModelId } from './models';
 import type { EngineEvent, RunHooks } from './run';
-import { createTrainStep } from './train-step';
+import { TrainingSession } from './session';
 
 export type RangeEngineEvent =
   | EngineEvent
@@ -50,12 +45,6 @@ export async function runRangeTest(
 ): Promise<'done' | 'stopped' | 'diverged'> {
   const problems = rangeSpecErrors(range);
   if (problems.length) throw new Error(problems.join('; '));
-  const numClasses = data.manifest.classes.length;
-  const n = Math.min(config.trainSize, data.train.total);
-  const batchSize = config.batchSize;
-  const stepsPerEpoch = Math.floor(n / batchSize);
-  if (stepsPerEpoch < 1)
-    throw new Error(`Batch size ${batchSize} exceeds the ${n} training images`);
   const total = range.steps;
   const readbackEvery = Math.max(1, opts.readbackEvery ?? readbackInterval(total));
   // ~10 readings of the validation curves are enough to see where they turn; each costs a pass.
@@ -65,24 +54,20 @@ export async function runRangeTest(
     data.test.total,
   );
   const momentum = config.momMax;
+  const batchSize = config.batchSize;
 
-  const model = buildModel(opts.modelOverride ?? config.model, numClasses, config.seed);
-  const trainer = createTrainStep(model, {
-    weightDecay: config.wd,
-    numClasses,
-    dataset: config.dataset,
-    seed: config.seed + 1,
-    augment: config.augment !== 'off',
-  });
-  const assembler = new BatchAssembler(batchSize);
-  const queue = new LossQueue<{ step: number; lr: number }>();
+  const session = new TrainingSession<{ step: number; lr: number }>(
+    config,
+    data,
+    opts.modelOverride ? { modelOverride: opts.modelOverride } : {},
+  );
+  const { stepsPerEpoch } = session;
   const tracker = new RangeTracker();
-  const startedAt = performance.now();
   let trainMs = 0;
 
   /** Reads pending losses; emits them up to and including a divergence; returns that point. */
   async function flush(): Promise<{ step: number; lr: number } | null> {
-    const read = await queue.drain();
+    const read = await session.drain();
     const points: TrainPoint[] = [];
     let diverged: { step: number; lr: number } | null = null;
     for (const { meta, loss } of read) {
@@ -119,9 +104,8 @@ export async function runRangeTest(
   }
 
   try {
-    let order = epochOrder(0, n, config.seed);
     for (let step = 1; step <= total; step++) {
-      if (hooks.pauseRequested?.() && queue.length > 0) {
+      if (hooks.pauseRequested?.() && session.pending > 0) {
         const bad = await flush();
         if (bad) return end(bad);
       }
@@ -129,21 +113,13 @@ export async function runRangeTest(
         await flush();
         return 'stopped';
       }
-      const s = (step - 1) % stepsPerEpoch;
-      if (s === 0 && step > 1) order = epochOrder((step - 1) / stepsPerEpoch, n, config.seed);
-      const indices = order.subarray(s * batchSize, (s + 1) * batchSize);
-      let maxIndex = 0;
-      for (const i of indices) maxIndex = Math.max(maxIndex, i);
-      if (maxIndex >= data.train.available) await data.train.ensure(maxIndex + 1);
-
       const t0 = performance.now();
       const lr = rangeLr(step - 1, range);
-      const { x, y } = assembler.assemble(data.train, indices);
-      queue.push(trainer.step(x, y, lr, momentum), { step, lr });
-      tf.dispose([x, y]);
+      // Loading shards is not training time.
+      trainMs -= await session.step(step - 1, lr, momentum, { step, lr });
 
       const isEval = step % evalEvery === 0 || step === total;
-      if (queue.length >= readbackEvery || isEval) {
+      if (session.pending >= readbackEvery || isEval) {
         const bad = await flush();
         trainMs += performance.now() - t0;
         progress(step);
@@ -152,27 +128,12 @@ export async function runRangeTest(
         trainMs += performance.now() - t0;
       }
       if (isEval) {
-        const result = await evaluate(model, data.test, valImages, {
-          batchSize,
-          numClasses,
-          dataset: config.dataset,
-        });
-        hooks.emit({
-          type: 'valPoint',
-          point: {
-            step,
-            epoch: step / stepsPerEpoch,
-            ...result,
-            lr,
-            elapsedSec: (performance.now() - startedAt) / 1000,
-          },
-        });
+        const point = await session.validate(step, valImages);
+        hooks.emit({ type: 'valPoint', point: { ...point, lr } });
       }
     }
     return end(null);
   } finally {
-    queue.dispose();
-    trainer.dispose();
-    model.dispose();
+    session.dispose();
   }
 }

@@ -10,7 +10,7 @@ import { defaultConfig, type TrainConfig } from '../core/config';
 import type { TrainPoint, ValPoint } from '../core/run';
 import type { LoadedDataset } from './data/types';
 import { runTraining, type EngineEvent, type TrainState } from './run';
-import { memoryDataset, readCifarRecords } from './testing/cifar.node.js';
+import { cifarDataset } from './testing/cifar.node.js';
 
 let data: LoadedDataset;
 /** The uninterrupted run that every resumed one is compared with. */
@@ -18,12 +18,7 @@ let whole: Outcome;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const records = await readCifarRecords(48);
-  const slice = (a: number, b: number) => ({
-    labels: records.labels.slice(a, b),
-    pixels: records.pixels.slice(a * 3072, b * 3072),
-  });
-  data = memoryDataset(slice(0, 32), slice(32, 48));
+  data = await cifarDataset(32, 16);
   whole = await train();
 });
 

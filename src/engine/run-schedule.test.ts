@@ -4,18 +4,13 @@ import { beforeAll, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
 import type { LoadedDataset } from './data/types';
 import { runTraining, type EngineEvent } from './run';
-import { memoryDataset, readCifarRecords } from './testing/cifar.node.js';
+import { cifarDataset } from './testing/cifar.node.js';
 
 let data: LoadedDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const r = await readCifarRecords(20);
-  const slice = (a: number, b: number) => ({
-    labels: r.labels.slice(a, b),
-    pixels: r.pixels.slice(a * 3072, b * 3072),
-  });
-  data = memoryDataset(slice(0, 16), slice(16, 20));
+  data = await cifarDataset(16, 4);
 });
 
 it('a multistep run trains at LR max, then ÷ the divisor at each drop, at constant momentum', async () => {

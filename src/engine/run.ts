@@ -2,7 +2,6 @@
  * The training loop: seeded data order, CPU batch assembly, one GPU step per batch with the
  * scheduled LR/momentum, losses read back every k steps (never every step), validation each epoch.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   rngSeedAfter,
   type CheckpointMeta,
@@ -10,19 +9,17 @@ import {
   type CheckpointTensors,
 } from '../core/checkpoint';
 import type { TrainConfig } from '../core/config';
+import { readbackInterval } from '../core/readback';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
+import { runLength } from '../core/run-length';
 import { scheduleAt } from '../core/schedules';
 import { scheduleFromConfig } from '../core/schedules/from-config';
 import { AUGMENT_DRAWS_PER_IMAGE } from './augment';
-import { BatchAssembler } from './batch';
-import { findVelocities, readState, stateShapes, variableNames, writeState } from './checkpoint';
+import { readState, stateShapes, writeState } from './checkpoint';
 import type { LoadedDataset } from './data/types';
-import { evaluate } from './evaluate';
-import { LossQueue } from './loss-queue';
-import { buildModel, type ModelId } from './models';
-import { epochOrder } from './order';
+import type { ModelId } from './models';
+import { TrainingSession } from './session';
 import { takeSnapshot, type WeightSnapshot } from './topology';
-import { createTrainStep } from './train-step';
 
 export type EngineEvent =
   | { type: 'trainPoints'; points: TrainPoint[] }
@@ -45,7 +42,7 @@ export interface RunHooks {
 
 export interface RunOptions {
   modelOverride?: ModelId;
-  /** Steps between loss readbacks (default 20). */
+  /** Steps between loss readbacks (default: core's readbackInterval of the run's length). */
   readbackEvery?: number;
   /** Validation passes per epoch (default 1, at the end of each epoch). */
   evalsPerEpoch?: number;
@@ -87,15 +84,10 @@ export async function runTraining(
   hooks: RunHooks,
   opts: RunOptions = {},
 ): Promise<'done' | 'stopped' | 'diverged'> {
-  const numClasses = data.manifest.classes.length;
-  const n = Math.min(config.trainSize, data.train.total);
+  const { stepsPerEpoch, totalSteps } = runLength(config, data.train.total);
   const batchSize = config.batchSize;
-  const stepsPerEpoch = Math.floor(n / batchSize);
-  if (stepsPerEpoch < 1)
-    throw new Error(`Batch size ${batchSize} exceeds the ${n} training images`);
-  const totalSteps = stepsPerEpoch * config.epochs;
   const valSize = Math.min(config.valSize, data.test.total);
-  const readbackEvery = Math.max(1, opts.readbackEvery ?? 20);
+  const readbackEvery = Math.max(1, opts.readbackEvery ?? readbackInterval(totalSteps));
   const evalsPerEpoch = Math.max(1, Math.min(stepsPerEpoch, opts.evalsPerEpoch ?? 1));
   const evalSteps = new Set<number>();
   for (let e = 0; e < config.epochs; e++) {
@@ -112,21 +104,16 @@ export async function runTraining(
     );
   const startStep = resume?.meta.step ?? 0;
   const augment = config.augment !== 'off';
-  const model = buildModel(opts.modelOverride ?? config.model, numClasses, config.seed);
-  const before = variableNames();
-  const trainer = createTrainStep(model, {
-    weightDecay: config.wd,
-    numClasses,
-    dataset: config.dataset,
-    // A resumed run's augmentation Rng continues where the checkpoint left it.
-    seed: resume?.meta.augmentSeed ?? config.seed + 1,
-    augment,
+  const session = new TrainingSession<Pending>(config, data, {
+    ...(opts.modelOverride ? { modelOverride: opts.modelOverride } : {}),
+    // A resumed run's augmentation Rng and clock continue where the checkpoint left them.
+    ...(resume ? { augmentSeed: resume.meta.augmentSeed, elapsedSec: resume.meta.elapsedSec } : {}),
   });
-  const velocities = resume || opts.onCheckpoint ? findVelocities(model, before) : null;
+  const { model } = session;
+  const velocities = resume || opts.onCheckpoint ? session.velocities() : null;
   if (resume) {
     if (!velocities) {
-      trainer.dispose();
-      model.dispose();
+      session.dispose();
       throw new Error('This version of the train step cannot be resumed from a checkpoint');
     }
     writeState(model, velocities, resume.tensors);
@@ -135,18 +122,19 @@ export async function runTraining(
   let lastCheckpointAt = performance.now();
   /** The step of the newest checkpoint (or the resumed one): the same state is not saved twice. */
   let checkpointedStep = startStep;
-  const assembler = new BatchAssembler(batchSize);
-  const pending = new LossQueue<Pending>();
-  const startedAt = performance.now() - (resume?.meta.elapsedSec ?? 0) * 1000;
   let windowStart = performance.now();
   let windowSteps = 0;
   let rate = 0;
+  const resetWindow = (): void => {
+    windowStart = performance.now();
+    windowSteps = 0;
+  };
 
   /** Reads the pending losses in one transfer; returns the first non-finite one, if any. */
   async function flush(): Promise<{ at: Pending; loss: number } | null> {
     const points: TrainPoint[] = [];
     let bad: { at: Pending; loss: number } | null = null;
-    for (const { meta: p, loss } of await pending.drain()) {
+    for (const { meta: p, loss } of await session.drain()) {
       if (!Number.isFinite(loss)) {
         bad = { at: p, loss };
         break;
@@ -200,91 +188,58 @@ export async function runTraining(
         config.seed + 1,
         augment ? AUGMENT_DRAWS_PER_IMAGE * batchSize * step : 0,
       ),
-      elapsedSec: (performance.now() - startedAt) / 1000,
+      elapsedSec: session.elapsedSec(),
       tensors,
       shapes: stateShapes(model, velocities),
     });
   }
 
   try {
-    let step = startStep;
-    const firstEpoch = Math.floor(startStep / stepsPerEpoch);
-    for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
-      const order = epochOrder(epoch, n, config.seed);
-      const firstS = epoch === firstEpoch ? startStep % stepsPerEpoch : 0;
-      for (let s = firstS; s < stepsPerEpoch; s++) {
-        if (hooks.pauseRequested?.()) {
-          if (pending.length > 0) {
-            // Everything computed before the pause reaches the chart before the page says paused.
-            const bad = await flush();
-            if (bad) return diverged(bad);
-            emitProgress(step);
-          }
-          // A tab closed while paused resumes from here, not from the last periodic checkpoint.
-          await checkpoint(step);
-        }
-        if (!(await hooks.checkpoint())) {
-          const bad = await flush();
-          if (!bad && hooks.checkpointOnStop?.()) await checkpoint(step);
-          return 'stopped';
-        }
-        const indices = order.subarray(s * batchSize, (s + 1) * batchSize);
-        let maxIndex = 0;
-        for (const i of indices) maxIndex = Math.max(maxIndex, i);
-        if (maxIndex >= data.train.available) {
-          await data.train.ensure(maxIndex + 1);
-          // Loading took wall time that is not training throughput.
-          windowStart = performance.now();
-          windowSteps = 0;
-        }
-        const { lr, momentum } = scheduleAt(step, schedule, totalSteps, stepsPerEpoch);
-        const { x, y } = assembler.assemble(data.train, indices);
-        const loss = trainer.step(x, y, lr, momentum);
-        tf.dispose([x, y]);
-        step++;
-        windowSteps++;
-        pending.push(loss, { step, lr, momentum });
-        if (opts.onSnapshot && opts.snapshotSteps?.includes(step))
-          opts.onSnapshot(takeSnapshot(model, step, numClasses));
-
-        const isEval = evalSteps.has(step);
-        if (pending.length >= readbackEvery || isEval || step === totalSteps) {
+    for (let step = startStep; step < totalSteps;) {
+      if (hooks.pauseRequested?.()) {
+        if (session.pending > 0) {
+          // Everything computed before the pause reaches the chart before the page says paused.
           const bad = await flush();
           if (bad) return diverged(bad);
           emitProgress(step);
         }
-        if (isEval) {
-          const result = await evaluate(model, data.test, valSize, {
-            batchSize,
-            numClasses,
-            dataset: config.dataset,
-          });
-          hooks.emit({
-            type: 'valPoint',
-            point: {
-              step,
-              epoch: step / stepsPerEpoch,
-              ...result,
-              elapsedSec: (performance.now() - startedAt) / 1000,
-            },
-          });
-          // Evaluation time is not training throughput.
-          windowStart = performance.now();
-          windowSteps = 0;
-        }
-        // Only with no loss pending: a reload after it loses no point before the checkpoint.
-        const due = isEval || performance.now() - lastCheckpointAt >= checkpointEveryMs;
-        if (due && pending.length === 0 && step < totalSteps) {
-          await checkpoint(step);
-          windowStart = performance.now();
-          windowSteps = 0;
-        }
+        // A tab closed while paused resumes from here, not from the last periodic checkpoint.
+        await checkpoint(step);
+      }
+      if (!(await hooks.checkpoint())) {
+        const bad = await flush();
+        if (!bad && hooks.checkpointOnStop?.()) await checkpoint(step);
+        return 'stopped';
+      }
+      const { lr, momentum } = scheduleAt(step, schedule, totalSteps, stepsPerEpoch);
+      // Loading took wall time that is not training throughput.
+      if ((await session.step(step, lr, momentum, { step: step + 1, lr, momentum })) > 0)
+        resetWindow();
+      step++;
+      windowSteps++;
+      if (opts.onSnapshot && opts.snapshotSteps?.includes(step))
+        opts.onSnapshot(takeSnapshot(model, step, session.numClasses));
+
+      const isEval = evalSteps.has(step);
+      if (session.pending >= readbackEvery || isEval || step === totalSteps) {
+        const bad = await flush();
+        if (bad) return diverged(bad);
+        emitProgress(step);
+      }
+      if (isEval) {
+        hooks.emit({ type: 'valPoint', point: await session.validate(step, valSize) });
+        // Evaluation time is not training throughput.
+        resetWindow();
+      }
+      // Only with no loss pending: a reload after it loses no point before the checkpoint.
+      const due = isEval || performance.now() - lastCheckpointAt >= checkpointEveryMs;
+      if (due && session.pending === 0 && step < totalSteps) {
+        await checkpoint(step);
+        resetWindow();
       }
     }
     return 'done';
   } finally {
-    pending.dispose();
-    trainer.dispose();
-    model.dispose();
+    session.dispose();
   }
 }

@@ -9,19 +9,14 @@ import type { LoadedDataset } from './data/types';
 import { evaluate } from './evaluate';
 import { buildModel } from './models';
 import { runTraining } from './run';
-import { memoryDataset, readCifarRecords } from './testing/cifar.node.js';
+import { cifarDataset } from './testing/cifar.node.js';
 import { disposeSnapshot, evaluateLine, TOPOLOGY_ALPHAS, type WeightSnapshot } from './topology';
 
 let data: LoadedDataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const records = await readCifarRecords(56);
-  const slice = (a: number, b: number) => ({
-    labels: records.labels.slice(a, b),
-    pixels: records.pixels.slice(a * 3072, b * 3072),
-  });
-  data = memoryDataset(slice(0, 40), slice(40, 56));
+  data = await cifarDataset(40, 16);
 });
 
 const evalOpts = { batchSize: 8, numClasses: 10, dataset: 'cifar10' as const };

@@ -52,7 +52,10 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
         return { value: r.value, grads: model.params.map((p) => r.grads[p.name]!) };
       });
       model.params.forEach((p, i) => {
-        sgdUpdate(p, velocities[i]!, grads[i]!, lr, momentum, opts.weightDecay);
+        sgdUpdate(
+          { w: p, v: velocities[i]!, g: grads[i]! },
+          { lr, mom: momentum, wd: opts.weightDecay },
+        );
       });
       tf.dispose(grads);
       return value;

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type MouseEvent } from 'react';
 import { loadDataset } from './actions';
 import { DiagnosisList } from './charts/DiagnosisList';
 import { EpochTable } from './charts/EpochTable';
@@ -14,12 +14,26 @@ import { MODE_PANEL_ID, ModeTabs } from './ModeTabs';
 import { RangePanel } from './range/RangePanel';
 import { RecipePanel } from './recipe/RecipePanel';
 import { SharePanel } from './share/SharePanel';
+import { BudgetPresets } from './speed/BudgetPresets';
 import { StatusPanel } from './status/StatusPanel';
 import { TopologyPanel } from './topology/TopologyPanel';
 import { DemoPanel } from './sweep/DemoPanel';
 import { SweepPanel } from './sweep/SweepPanel';
 import { useLab } from './store/hooks';
 import { UrlNotice } from './UrlNotice';
+
+/** Where the skip link lands: the main column, whose first control is the mode's Start. */
+const RUN_ANCHOR = MODE_PANEL_ID;
+
+/** Moves focus to the first enabled button of the mode panel (Start), not just the scroll. */
+function focusRun(e: MouseEvent<HTMLAnchorElement>): void {
+  const panel = document.getElementById(RUN_ANCHOR);
+  const first = panel?.querySelector<HTMLElement>('button:not(:disabled)');
+  if (!first) return;
+  e.preventDefault();
+  first.focus();
+  first.scrollIntoView({ block: 'center' });
+}
 
 export function App() {
   const dataset = useLab((s) => s.config.dataset);
@@ -29,12 +43,19 @@ export function App() {
 
   return (
     <div className="app">
+      {/* Keyboard users reach Start in two key presses instead of after every setting. */}
+      <a className="skip-link" href={`#${RUN_ANCHOR}`} onClick={focusRun}>
+        Skip to Start and the charts
+      </a>
       <Header />
       <UrlNotice />
-      <ModeTabs />
+      <Hideable name="tabs">
+        <ModeTabs />
+      </Hideable>
       <main className="layout">
         <section className="panel settings-panel" aria-labelledby="settings-title">
           <h2 id="settings-title">Settings</h2>
+          <BudgetPresets />
           <ConfigForm />
         </section>
         <div
@@ -70,7 +91,9 @@ export function App() {
               <Hideable name="panel.history">
                 <HistoryPanel />
               </Hideable>
-              <TopologyPanel />
+              <Hideable name="panel.topology">
+                <TopologyPanel />
+              </Hideable>
             </>
           )}
         </div>

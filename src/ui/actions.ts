@@ -22,8 +22,10 @@ export function startRun(): void {
 }
 
 export function togglePause(): void {
-  const run = labStore.getState().run;
-  send({ type: run?.state === 'paused' ? 'resume' : 'pause' });
+  const s = labStore.getState();
+  const which = s.run?.state === 'paused' ? 'resume' : 'pause';
+  s.requestPause(which);
+  send({ type: which });
 }
 
 export function stopRun(): void {

@@ -6,13 +6,22 @@ import { startHistory } from './history/actions';
 import { listCheckpoints } from './history/resume';
 import { openSharedFromLink } from './share/share';
 import { installTestHooks } from './test-hooks';
+import { withModelDefaults } from '../core/model-defaults';
+import { startSpeedSync } from './speed/actions';
 import { readUrlLink, startUrlSync } from './url-state';
 import './styles.css';
+import './first-minutes.css';
 
 const link = readUrlLink(location.search);
-labStore.getState().loadConfig(link.config, link.notices);
+// Settings the link named stay; the model's own LR bounds and weight decay fill the rest.
+const pinned = [...new URLSearchParams(location.search).keys()];
+labStore.getState().setPinned(pinned);
+const linked = withModelDefaults(link.config, link.config.model, pinned).config;
+labStore.getState().loadConfig(linked, link.notices);
 labStore.getState().setHidden(link.hide);
 labStore.getState().setSweepText(link.sweepValues);
+// Before the URL sync, so a first visit's link shows its preset rather than the schema defaults.
+startSpeedSync(location.search.replace(/^\?/, '') === '');
 startUrlSync();
 if (link.shared !== null) void openSharedFromLink(link.shared);
 void startHistory();

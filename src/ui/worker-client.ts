@@ -48,6 +48,7 @@ function crashed(w: Worker, reason: string, hadStarted: boolean): void {
     s.failActiveRun(`The training worker crashed${at} (${reason}). ${next}`);
   } else s.setWorkerError(`The training worker stopped: ${reason}`);
   s.forgetWorker();
+  s.setMeasuring(null);
   // A worker that once ran is replaced at once so the data status comes back; one that never
   // started is left until the next command, so a broken script cannot loop.
   if (hadStarted) send({ type: 'loadDataset', dataset: s.config.dataset });
@@ -56,5 +57,13 @@ function crashed(w: Worker, reason: string, hadStarted: boolean): void {
 /** Posts a command, starting a worker first if there is none (at load, or after a crash). */
 export function send(cmd: Command): void {
   worker ??= spawn();
+  // A speed measurement under way gives the worker up to the run (see ui/speed/actions).
+  const s = labStore.getState();
+  if (RUNS.has(cmd.type) && s.measuring) {
+    s.setMeasuring(null);
+    worker.postMessage({ type: 'cancelSpeed' } satisfies Command);
+  }
   worker.postMessage(cmd);
 }
+
+const RUNS = new Set<Command['type']>(['start', 'rangeTest', 'topology']);

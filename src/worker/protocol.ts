@@ -2,7 +2,14 @@
  * The one typed protocol between the page and the training worker. The UI imports only these
  * types; the worker owns the implementation. Points stream incrementally, never whole histories.
  */
-import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
+import type {
+  BackendChoice,
+  BackendName,
+  DatasetName,
+  ModelName,
+  TrainConfig,
+} from '../core/config';
+import type { SpeedSample } from '../core/estimate';
 import type { RangeSpec } from '../core/range-test';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
 import type { TopologyPoint } from '../core/topology';
@@ -37,7 +44,17 @@ export type Command =
   | { type: 'rangeTest'; runId: string; config: TrainConfig; range: RangeSpec }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Time a few warm training steps of `model` at `batch` on `backend` (answered by 'speed'). */
+  | {
+      type: 'measureSpeed';
+      model: ModelName;
+      dataset: DatasetName;
+      backend: BackendChoice;
+      batch: number;
+    }
+  /** Ends a speed measurement under way: a run is about to need the worker. */
+  | { type: 'cancelSpeed' };
 
 /**
  * Faults the e2e build can inject: an uncaught throw in the worker (a crash), a destroyed WebGPU
@@ -87,4 +104,6 @@ export type WorkerEvent =
    * Run `runId` continues from its checkpoint after `step`: points after it are void and come
    * again. `message` says why (a resume asked for; a lost device, and the backend now used).
    */
-  | { type: 'resumed'; runId: string; step: number; message: string };
+  | { type: 'resumed'; runId: string; step: number; message: string }
+  /** A speed measurement (core/estimate's SpeedSample), or why there is none (`error`). */
+  | { type: 'speed'; model: ModelName; sample: SpeedSample | null; error?: string };

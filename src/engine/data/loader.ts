@@ -5,6 +5,7 @@
  */
 import { decodeShard, manifestProblem, CIFAR_SPECS } from '../../core/cifar';
 import type { DatasetName } from '../../core/config';
+import { DataMissingError } from '../../core/errors';
 import {
   manifestPath,
   PIXELS_PER_IMAGE,
@@ -69,7 +70,7 @@ export async function openDataset(
 async function fetchManifest(dataset: DatasetName, url: URL): Promise<DatasetManifest> {
   const spec = CIFAR_SPECS[dataset];
   const missing = (why: string): Error =>
-    new Error(
+    new DataMissingError(
       `No ${spec.title} data at ${url.href} (${why}). Run \`npm run data\`` +
         `${dataset === 'cifar10' ? '' : ` -- --dataset ${dataset}`} to prepare it, ` +
         `or pick ${spec.tarball} in the page.`,

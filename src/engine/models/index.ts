@@ -1,11 +1,10 @@
 /** Model registry: every model is explicit tf.Variables plus a pure `apply` (no tfjs-layers). */
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelName } from '../../core/config';
+import type { ModelId } from '../../core/model-spec';
 import { buildResNet } from './resnet';
 import { buildShallow3 } from './shallow';
 
-/** 'resnet8' (n = 1) is internal, for fast tests. */
-export type ModelId = ModelName | 'resnet8';
+export type { ModelId };
 
 export interface Model {
   id: ModelId;
@@ -25,19 +24,7 @@ export interface Model {
   dispose(): void;
 }
 
-/** Blocks per stage for depth 6n+2. */
-const RESNET_N: Record<string, number> = {
-  resnet8: 1,
-  resnet20: 3,
-  resnet32: 5,
-  resnet44: 7,
-  resnet56: 9,
-  resnet110: 18,
-};
-
 export function buildModel(id: ModelId, numClasses: number, seed: number): Model {
   if (id === 'shallow3') return buildShallow3(numClasses, seed);
-  const n = RESNET_N[id];
-  if (n === undefined) throw new Error(`Unknown model: ${id}`);
-  return buildResNet(id, n, numClasses, seed);
+  return buildResNet(id, numClasses, seed);
 }

@@ -1,9 +1,9 @@
 /**
- * Parameter creation: He-normal values drawn on the CPU from the seeded Rng, so one seed gives
- * bit-identical initial weights on every backend.
+ * Parameters as tf.Variables from the pure seeded initialisation of src/core/model-spec.ts, so
+ * one seed gives bit-identical initial weights on every backend and in the PyTorch export.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../core/rng';
+import { initialWeights, paramSpecs, type ModelId } from '../../core/model-spec';
 
 function toVariable(values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
   const t = tf.tensor(values, shape, 'float32');
@@ -12,12 +12,15 @@ function toVariable(values: Float32Array, shape: number[], trainable: boolean): 
   return v;
 }
 
-/** He et al. (2015) normal init: std = sqrt(2 / fanIn). */
-export function heNormal(rng: Rng, shape: number[], fanIn: number): tf.Variable {
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  const std = Math.sqrt(2 / fanIn);
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
-  return toVariable(values, shape, true);
+/** The model's trainable variables in `paramSpecs` order, keyed by spec name. */
+export function seededParams(
+  id: ModelId,
+  numClasses: number,
+  seed: number,
+): Map<string, tf.Variable> {
+  const specs = paramSpecs(id, numClasses);
+  const values = initialWeights(specs, seed);
+  return new Map(specs.map((s, i) => [s.name, toVariable(values[i]!, s.shape, true)]));
 }
 
 export function constantVariable(shape: number[], value: number, trainable: boolean): tf.Variable {

@@ -22,7 +22,14 @@ function referenceLogits(params: tf.Tensor[], x: tf.Tensor4D, norm = batchStats)
   let offset = 0;
   const layer = (input: tf.Tensor4D, f: tf.Tensor4D, residual?: tf.Tensor4D) => {
     const [, , cin, cout] = f.shape;
-    const z = tf.conv2d(input, f, cin === cout || input === x ? 1 : 2, 'same');
+    // PyTorch's padding=1, spelled out with tf.pad so that tfjs's 'same' cannot hide in here.
+    const padded = tf.pad(input, [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
+    const z = tf.conv2d(padded, f, cin === cout || input === x ? 1 : 2, 'valid');
     const gamma = tf.reshape(tf.slice(bn, [0, offset], [1, cout]), [cout]);
     const beta = tf.reshape(tf.slice(bn, [1, offset], [1, cout]), [cout]);
     const y = norm(z, gamma, beta, offset);

@@ -11,22 +11,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { filterGrad } from '../ops/conv';
-import {
-  blockInputGrad,
-  bnApply,
-  bnDx,
-  bnStats,
-  bnSums,
-  globalPool,
-  globalPoolGrad,
-  runningUpdate,
-  softmaxXentGrad,
-  softmaxXentLoss,
-  type BnSlot,
-  type Shortcut,
-} from '../ops/flat-bn';
+import { bnApply, bnDx, bnStats, bnSums, runningUpdate, type BnSlot } from '../ops/flat-bn';
+import { globalPool, globalPoolGrad } from '../ops/global-pool';
+import { blockInputGrad, type Shortcut } from '../ops/shortcut';
+import { softmaxXentGrad, softmaxXentLoss } from '../ops/xent';
 
 export const BN_MOMENTUM = 0.1;
+/** Symmetric padding of every 3×3 conv: PyTorch's `padding=1` (see resnet.ts). */
+export const RESNET_PAD = 1;
 
 export interface ConvUnit {
   filter: tf.Variable;
@@ -46,12 +38,12 @@ export interface ResNetParts {
 }
 
 function conv(x: tf.Tensor4D, filter: tf.Tensor, stride: number): tf.Tensor4D {
-  const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', dilations: 1 };
+  const attrs = { strides: stride, pad: RESNET_PAD, dataFormat: 'NHWC', dilations: 1 };
   return tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor4D;
 }
 
 function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor, stride: number, inputShape: number[]) {
-  const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', dilations: 1, inputShape };
+  const attrs = { strides: stride, pad: RESNET_PAD, dataFormat: 'NHWC', dilations: 1, inputShape };
   return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor4D;
 }
 
@@ -204,7 +196,7 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
         g = advance(g, bnSums(dz, y, z, stats, g, u.slot, true));
         const dzPre = bnDx(dz, y, z, stats, bn, g, u.slot, true);
         const shape = u.filter.shape as [number, number, number, number];
-        const dw = filterGrad(input, dzPre, shape, u.stride);
+        const dw = filterGrad(input, dzPre, shape, u.stride, [RESNET_PAD, RESNET_PAD]);
         const dx = needDx ? convInputGrad(dzPre, u.filter, u.stride, input.shape) : null;
         dzPre.dispose();
         return { dw, dx };

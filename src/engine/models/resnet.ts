@@ -2,6 +2,9 @@
  * CIFAR ResNets of He et al. (2016, Sec. 4.2): depth 6n+2, three stages of n basic blocks with
  * 16/32/64 channels, 3×3 convolutions, BN+ReLU, parameter-free option-A shortcuts, global
  * average pooling and one fully connected layer. Built from tfjs-core ops and explicit variables.
+ * Every 3×3 conv pads one pixel on each side (PyTorch's `padding=1`, Caffe's `pad: 1`): tfjs's
+ * 'same' would pad a stride-2 conv on an even input only bottom/right, shifting every
+ * downsampling window one pixel off the option-A shortcut's x[::2, ::2].
  *
  * All batch-norm layers share flat buffers (see ops/flat-bn.ts): one trainable [2, T] variable
  * (γ row, β row) and two running-statistics variables [T], so the optimizer and the running
@@ -9,53 +12,38 @@
  * resnet-step.ts; `apply(x, true)` is its forward pass.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../core/rng';
-import { bnApply, globalPool, type BnSlot, type Shortcut } from '../ops/flat-bn';
-import { constantVariable, heNormal } from './init';
-import type { Model, ModelId } from './index';
-import { createResNetStep, type ResNetParts } from './resnet-step';
+import { resnetSpec, type ModelId, type ResNetUnitSpec } from '../../core/model-spec';
+import { bnApply } from '../ops/flat-bn';
+import { globalPool } from '../ops/global-pool';
+import type { Shortcut } from '../ops/shortcut';
+import { constantVariable, seededParams } from './init';
+import type { Model } from './index';
+import { createResNetStep, RESNET_PAD, type ConvUnit, type ResNetParts } from './resnet-step';
 
-function convUnit(rng: Rng, cin: number, cout: number, stride: number, offset: number) {
-  return {
-    filter: heNormal(rng, [3, 3, cin, cout], 3 * 3 * cin),
-    stride,
-    slot: { offset, channels: cout, total: 0 } as BnSlot,
-  };
-}
-
-export function buildResNet(id: ModelId, n: number, numClasses: number, seed: number): Model {
-  const rng = new Rng(seed);
-  let offset = 0;
-  const unit = (cin: number, cout: number, stride: number) => {
-    const u = convUnit(rng, cin, cout, stride, offset);
-    offset += cout;
-    return u;
-  };
-  const stem = unit(3, 16, 1);
-  const blocks: ResNetParts['blocks'] = [];
-  let cin = 16;
-  for (const [stage, cout] of [16, 32, 64].entries()) {
-    for (let i = 0; i < n; i++) {
-      const stride = stage > 0 && i === 0 ? 2 : 1;
-      const shortcut: Shortcut = { stride, pad: (cout - cin) / 2 };
-      blocks.push({ a: unit(cin, cout, stride), b: unit(cout, cout, 1), shortcut });
-      cin = cout;
-    }
-  }
-  const total = offset;
-  const units = [stem, ...blocks.flatMap((b) => [b.a, b.b])];
-  for (const u of units) u.slot.total = total;
-  const fcW = heNormal(rng, [64, numClasses], 64);
-  const fcB = constantVariable([numClasses], 0, true);
-  const gammaBeta = new Float32Array(2 * total).fill(1, 0, total);
-  const bnT = tf.tensor2d(gammaBeta, [2, total]);
-  const bn = tf.variable(bnT, true);
-  bnT.dispose();
+export function buildResNet(id: ModelId, numClasses: number, seed: number): Model {
+  const spec = resnetSpec(id);
+  const vars = seededParams(id, numClasses, seed);
+  const total = spec.bnTotal;
+  const unit = (u: ResNetUnitSpec): ConvUnit => ({
+    filter: vars.get(u.name)!,
+    stride: u.stride,
+    slot: { offset: u.bnOffset, channels: u.cout, total },
+  });
+  const stem = unit(spec.stem);
+  const blocks: ResNetParts['blocks'] = spec.blocks.map((b) => ({
+    a: unit(b.a),
+    b: unit(b.b),
+    shortcut: { stride: b.stride, pad: b.pad },
+  }));
+  const bn = vars.get('bn')!;
+  const fcW = vars.get('fc.w')!;
+  const fcB = vars.get('fc.b')!;
   const runMean = constantVariable([total], 0, false);
   const runVar = constantVariable([total], 1, false);
 
   const parts: ResNetParts = { stem, blocks, bn, runMean, runVar, fcW, fcB };
-  const params = [...units.map((u) => u.filter), bn, fcW, fcB];
+  // model-spec.ts order: unit filters in network order, bn, fc.w, fc.b.
+  const params = [...vars.values()];
   const step = createResNetStep(parts);
 
   /** Inference: running statistics, fused BN + shortcut + ReLU kernels. */
@@ -63,10 +51,10 @@ export function buildResNet(id: ModelId, n: number, numClasses: number, seed: nu
     return tf.tidy((): tf.Tensor2D => {
       const layer = (
         input: tf.Tensor4D,
-        u: (typeof units)[number],
+        u: ConvUnit,
         residual?: { h: tf.Tensor4D; shortcut: Shortcut },
       ) => {
-        const z = tf.conv2d(input, u.filter as tf.Tensor4D, u.stride, 'same');
+        const z = tf.conv2d(input, u.filter as tf.Tensor4D, u.stride, RESNET_PAD);
         const at = { meanAt: u.slot.offset, varAt: u.slot.offset };
         const opts = residual ? { relu: true, residual } : { relu: true };
         return bnApply(z, runMean, runVar, at, bn, u.slot, opts);

@@ -6,20 +6,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relL2 } from '../testing/compare.node.js';
 import { Rng } from '../../core/rng';
 import { useBackend } from '../testing/backend.node.js';
 import { filterGrad } from './conv';
 import {
-  conv2DBackpropFilterKernel,
   convGeometry,
   engineFilterGrad,
   filterGradTiled,
   planFilterGrad,
-  setConv2DBackpropFilterKernel,
   setEngineFilterGrad,
   tiledFilterGradAvailable,
   type ConvGeometry,
 } from './conv-filter-grad';
+import {
+  conv2DBackpropFilterKernel,
+  setConv2DBackpropFilterKernel,
+} from './conv-filter-grad-global';
 
 /** Float32 sums over K terms: error relative to the gradient's L2 norm stays far below this. */
 const REL_TOL = 1e-5;
@@ -53,16 +56,6 @@ function referenceFilterGrad(
                 out[wBase + ci * CO + co]! += x[xBase + ci]! * dy[dyBase + co]!;
           }
   return out;
-}
-
-function relL2(a: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    num += (a[i]! - ref[i]!) ** 2;
-    den += ref[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 function tfjsFilterGrad(

@@ -12,30 +12,16 @@
  * result is deterministic). dy as [K, Co] is already contiguous in NHWC, so only x is gathered.
  *
  * Ways in: `filterGradTiled` (the gradient alone; the engine reaches it through ops/conv.ts's
- * `filterGrad`), and `setConv2DBackpropFilterKernel('tiled')`, which
+ * `filterGrad`), and `setConv2DBackpropFilterKernel('tiled')` (conv-filter-grad-global.ts), which
  * replaces tfjs's webgpu kernel for every caller (tfjs-layers included). Either way it is one
  * tfjs kernel (one tf.profile record) running one or two dispatches.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { convGeometry, GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
 import { perElementMain, perElementProgram } from './wgsl';
 
-/** Shape and padding of one convolution, as the kernels need them. */
-export interface ConvGeometry {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+export { convGeometry, type ConvGeometry } from './conv-geometry';
 
 /** Work split of one filter-gradient call. */
 export interface FilterGradPlan {
@@ -66,66 +52,6 @@ const TILE_K = 16;
 const PER_THREAD_M = 4;
 const PER_THREAD_N = 4;
 const FILTER_GRAD = 'ScConvFilterGrad';
-const GEOMETRY_KEYS: (keyof ConvGeometry)[] = [
-  'batch',
-  'inHeight',
-  'inWidth',
-  'inChannels',
-  'outHeight',
-  'outWidth',
-  'outChannels',
-  'filterHeight',
-  'filterWidth',
-  'strideHeight',
-  'strideWidth',
-  'padTop',
-  'padLeft',
-];
-
-/** Geometry from x, dy and the filter's shape for 'same' padding or explicit top/left pads. */
-export function convGeometry(
-  xShape: readonly number[],
-  filterShape: readonly number[],
-  stride: number | [number, number],
-  pad: 'same' | 'valid' | [number, number],
-): ConvGeometry {
-  const [batch, inHeight, inWidth, inChannels] = xShape as [number, number, number, number];
-  const [filterHeight, filterWidth, , outChannels] = filterShape as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [strideHeight, strideWidth] = typeof stride === 'number' ? [stride, stride] : stride;
-  let outHeight: number, outWidth: number, padTop: number, padLeft: number;
-  if (pad === 'same') {
-    outHeight = Math.ceil(inHeight / strideHeight);
-    outWidth = Math.ceil(inWidth / strideWidth);
-    padTop = Math.floor(Math.max((outHeight - 1) * strideHeight + filterHeight - inHeight, 0) / 2);
-    padLeft = Math.floor(Math.max((outWidth - 1) * strideWidth + filterWidth - inWidth, 0) / 2);
-  } else {
-    [padTop, padLeft] = pad === 'valid' ? [0, 0] : pad;
-    // Explicit pads are symmetric here (top = bottom, left = right).
-    outHeight = Math.floor((inHeight + 2 * padTop - filterHeight) / strideHeight) + 1;
-    outWidth = Math.floor((inWidth + 2 * padLeft - filterWidth) / strideWidth) + 1;
-  }
-  return {
-    batch,
-    inHeight,
-    inWidth,
-    inChannels,
-    outHeight,
-    outWidth,
-    outChannels,
-    filterHeight,
-    filterWidth,
-    strideHeight,
-    strideWidth,
-    padTop,
-    padLeft,
-  };
-}
-
 /** Narrow column tiles for thin layers (16 and 32 channels are common in CIFAR ResNets). */
 function tileNFor(outChannels: number): number {
   return outChannels <= 16 ? 16 : outChannels <= 32 ? 32 : 64;
@@ -329,7 +255,7 @@ function runSum(backend: WebGPUBackend, partials: tf.TensorInfo, splits: number)
  * Both programs of one filter gradient: the partial sums, then (when split) their sum. The
  * partials buffer is freed here, so callers see one tfjs kernel with one output.
  */
-function runFilterGrad(
+export function runFilterGrad(
   backend: WebGPUBackend,
   x: tf.TensorInfo,
   dy: tf.TensorInfo,
@@ -413,61 +339,4 @@ function checkShapes(
     throw new Error(
       `filterGradTiled: x ${xShape.join('×')}, dy ${dyShape.join('×')} and filter ${filterShape.join('×')} do not fit`,
     );
-}
-
-type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
-let tfjsKernel: KernelConfig | undefined;
-
-/** Which implementation webgpu's `Conv2DBackpropFilter` kernel runs now. */
-export function conv2DBackpropFilterKernel(): 'tiled' | 'tfjs' {
-  return tfjsKernel ? 'tiled' : 'tfjs';
-}
-
-/**
- * Replaces (or restores) tfjs's webgpu `Conv2DBackpropFilter` for every caller, tfjs-layers
- * included. Unsupported cases (NCHW, dilation ≠ 1, asymmetric explicit pads) keep tfjs's kernel.
- */
-export function setConv2DBackpropFilterKernel(impl: 'tiled' | 'tfjs'): void {
-  if (impl === conv2DBackpropFilterKernel()) return;
-  if (impl === 'tfjs') {
-    tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
-    tf.registerKernel(tfjsKernel!);
-    tfjsKernel = undefined;
-    return;
-  }
-  const original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
-  if (!original) throw new Error('no webgpu Conv2DBackpropFilter kernel to replace');
-  tfjsKernel = original;
-  tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const a = args.attrs as unknown as {
-        strides: number | [number, number];
-        pad: 'same' | 'valid' | number | 'explicit' | number[][];
-        dataFormat?: string;
-        dimRoundingMode?: string;
-        filterShape: [number, number, number, number];
-      };
-      const pad = simplePad(a.pad, a.dimRoundingMode);
-      if (pad == null || (a.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32')
-        return original.kernelFunc(args);
-      const g = convGeometry(x.shape, a.filterShape, a.strides, pad);
-      const wantDy = [g.batch, g.outHeight, g.outWidth, g.outChannels].join();
-      if (dy.shape.join() !== wantDy) return original.kernelFunc(args);
-      const backend = args.backend as unknown as WebGPUBackend;
-      return runFilterGrad(backend, x, dy, g, planFilterGrad(g));
-    },
-  });
-}
-
-/** 'same', 'valid' or a symmetric number pad as [top, left]; null for anything else. */
-function simplePad(
-  pad: 'same' | 'valid' | number | 'explicit' | number[][],
-  rounding: string | undefined,
-): 'same' | 'valid' | [number, number] | null {
-  if (pad === 'same' || pad === 'valid') return pad;
-  if (typeof pad === 'number' && rounding == null) return [pad, pad];
-  return null;
 }

@@ -11,11 +11,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { engineFilterGrad, filterGradTiled, tiledFilterGradAvailable } from './conv-filter-grad';
 
-type Pad = 'same' | 'valid';
+/** TF's 'same' / 'valid', or explicit symmetric [top = bottom, left = right] pads. */
+type Pad = 'same' | 'valid' | [number, number];
 
-/** TF padding (before, after) for one spatial dimension. */
-function padFor(size: number, k: number, stride: number, pad: Pad): [number, number] {
+/** Padding (before, after) for one spatial dimension; `axis` picks an explicit pad's entry. */
+function padFor(size: number, k: number, stride: number, pad: Pad, axis: 0 | 1): [number, number] {
   if (pad === 'valid') return [0, 0];
+  if (Array.isArray(pad)) return [pad[axis], pad[axis]];
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + k - size, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
@@ -31,7 +33,7 @@ export function filterGradViaConv(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [, h, w] = x.shape;
-    const pads = [[0, 0], padFor(h, k, stride, pad), padFor(w, k, stride, pad), [0, 0]];
+    const pads = [[0, 0], padFor(h, k, stride, pad, 0), padFor(w, k, stride, pad, 1), [0, 0]];
     const xp = tf.pad(x, pads as [number, number][]);
     const input = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
     const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
@@ -53,6 +55,48 @@ export function filterGrad(
   if (tiledFilterGradAvailable() && engineFilterGrad() === 'tiled')
     return filterGradTiled(x, dy, filterShape, stride, pad);
   if (tf.getBackend() === 'cpu') return filterGradViaConv(x, dy, filterShape[0], stride, pad);
-  const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1, filterShape };
+  // tfjs takes a symmetric explicit pad as one number.
+  const tfPad = Array.isArray(pad) ? pad[0] : pad;
+  if (Array.isArray(pad) && pad[0] !== pad[1]) throw new Error('filterGrad: unequal explicit pads');
+  const attrs = { strides: stride, pad: tfPad, dataFormat: 'NHWC', dilations: 1, filterShape };
   return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor4D;
+}
+
+/**
+ * relu(conv2d(x, w, stride 1, 'same') + b) for autodiff (shallow3's convolutions), with a
+ * gradient whose weight part goes through `filterGrad` above instead of tfjs's kernel (the naive
+ * loop on cpu; the untiled kernel on webgpu). Same maths as autodiff of tf.fused.conv2d.
+ */
+export function convBiasRelu(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
+  const f = tf.customGrad((...args) => {
+    const [xi, wi, bi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
+    const y = tf.fused.conv2d({
+      x: xi,
+      filter: wi,
+      bias: bi,
+      strides: 1,
+      pad: 'same',
+      activation: 'relu',
+    });
+    save([xi, wi, y]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [xs, ws, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        // ReLU's mask: y > 0 exactly where the pre-activation was positive.
+        const dz = tf.mul(dy as tf.Tensor4D, tf.step(ys)) as tf.Tensor4D;
+        const shape = ws.shape as [number, number, number, number];
+        const attrs = {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          dilations: 1,
+          inputShape: xs.shape,
+        };
+        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: ws }, attrs);
+        return [dx as tf.Tensor, filterGrad(xs, dz, shape, 1, 'same'), tf.sum(dz, [0, 1, 2])];
+      },
+    };
+  });
+  return f(x, w, b) as tf.Tensor4D;
 }

@@ -1,34 +1,17 @@
 /**
- * Each WGSL kernel of flat-bn.ts against its tf-ops composition (`forceOps`) on WebGPU (Dawn in
- * Node), to 1e-4 absolute; the tf-ops side runs on cpu in resnet-step.test.ts, checked there
+ * Each WGSL kernel of the ResNet step (flat-bn, shortcut, global-pool, xent) against its tf-ops
+ * implementation (`impl: 'tf-ops'`) on WebGPU (Dawn in Node), to 1e-4 absolute; the tf-ops side runs on cpu in resnet-step.test.ts, checked there
  * against autodiff.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng';
+import { seeded } from '../testing/seeded.node.js';
 import { useBackend } from '../testing/backend.node.js';
-import {
-  blockInputGrad,
-  bnApply,
-  bnDx,
-  bnStats,
-  bnSums,
-  globalPool,
-  globalPoolGrad,
-  runningUpdate,
-  softmaxXentGrad,
-  softmaxXentLoss,
-  type BnSlot,
-} from './flat-bn';
-
-function seeded(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
-  const rng = new Rng(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => offset + scale * rng.normal()),
-    shape,
-  );
-}
+import { bnApply, bnDx, bnStats, bnSums, runningUpdate, type BnSlot } from './flat-bn';
+import { globalPool, globalPoolGrad } from './global-pool';
+import type { ImplOption } from './kernels';
+import { blockInputGrad } from './shortcut';
+import { softmaxXentGrad, softmaxXentLoss } from './xent';
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   expect(a.shape).toEqual(b.shape);
@@ -39,9 +22,9 @@ async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 }
 
 /** Both implementations agree and the result is not trivially zero. */
-async function expectSame(f: (forceOps: boolean) => tf.Tensor, tol = 1e-4): Promise<void> {
-  const a = f(false);
-  const b = f(true);
+async function expectSame(f: (opt: ImplOption) => tf.Tensor, tol = 1e-4): Promise<void> {
+  const a = f({ impl: 'wgsl' });
+  const b = f({ impl: 'tf-ops' });
   expect(await maxAbsDiff(a, b)).toBeLessThan(tol);
   const m = tf.max(tf.abs(b));
   expect((await m.data())[0]).toBeGreaterThan(1e-3);

@@ -1,14 +1,16 @@
-import { memo, useCallback, useMemo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
   Line,
   LineChart,
+  ReferenceLine,
   Tooltip,
   XAxis,
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
+import type { RunState } from '../../core/run';
 import type { LabState } from '../store';
 import { overlayExtent, useOverlaySeries } from '../history/overlays';
 import { useLabPerFrame } from '../store/frame';
@@ -18,7 +20,7 @@ import { HoverTooltip } from './HoverTooltip';
 import { AllActiveLegend, LiveActiveDots, LiveLines, type LiveSeries } from './LiveLines';
 import { regionAreas, useRunRegions } from './regions';
 import { liveDrawnRows, liveTrainRows, selectStepsPerEpoch } from './selectors';
-import { lossAxisTop, niceTicks, valRows } from './series';
+import { formatLossTick, logLossAxis, niceTicks, readableLossTop, valRows } from './series';
 import { useThrottled } from './throttled';
 
 const selectTrain = (s: LabState) => s.trainPoints;
@@ -64,27 +66,91 @@ export function LossChart() {
   const trainCount = useLab((s) => s.trainPoints.length);
   const valCount = useLab((s) => s.valPoints.length);
   const overlayCount = useLab((s) => s.overlayIds.length);
+  const runState = useLab((s) => s.run?.state ?? null);
+  const [logY, setLogY] = useState(false);
+  // Series the user switched off, by LIVE key: a noisy raw curve can hide the validation loss.
+  const [hidden, setHidden] = useState<readonly string[]>([]);
+  const toggle = (key: string) =>
+    setHidden((h) => (h.includes(key) ? h.filter((k) => k !== key) : [...h, key]));
+  const dataPhase = useLab((s) => s.datasets[s.config.dataset]?.phase ?? null);
+  const placeholder = placeholderText(runState, dataPhase);
   return (
-    <div
-      className="chart"
-      data-testid="loss-chart"
-      data-train-points={trainCount}
-      data-val-points={valCount}
-      role="figure"
-      aria-label="Loss against iteration"
-    >
-      <LossPlot />
-      {trainCount === 0 && valCount === 0 && overlayCount === 0 && (
-        <p className="chart__empty">
-          Press Start to train. The training loss is drawn here as it is measured, and the
-          validation loss after each evaluation.
-        </p>
-      )}
+    <div className="loss-chart-block">
+      <div
+        className="chart"
+        data-testid="loss-chart"
+        data-train-points={trainCount}
+        data-val-points={valCount}
+        data-log-y={logY}
+        role="figure"
+        aria-label="Loss against iteration"
+      >
+        <LossPlot logY={logY} hidden={hidden} />
+        {trainCount === 0 && valCount === 0 && overlayCount === 0 && (
+          <p className="chart__empty" data-testid="chart-placeholder">
+            {placeholder}
+          </p>
+        )}
+      </div>
+      <div className="chart-controls" role="group" aria-label="Loss chart display">
+        <label>
+          <input
+            type="checkbox"
+            data-testid="loss-log-y"
+            checked={logY}
+            onChange={(e) => setLogY(e.target.checked)}
+          />{' '}
+          Log-scale loss axis
+        </label>
+        {LIVE.map((l) => (
+          <label key={l.key}>
+            <input
+              type="checkbox"
+              data-testid={`loss-series.${l.key}`}
+              checked={!hidden.includes(l.key)}
+              onChange={() => toggle(l.key)}
+            />{' '}
+            {l.name}
+          </label>
+        ))}
+      </div>
     </div>
   );
 }
 
-const LossPlot = memo(function LossPlot() {
+/**
+ * A saved run's long name ends in an ellipsis (CSS) but its "(train)" / "(val)" stays: a legend of
+ * overlays keeps to a line or two and still tells the two series apart.
+ */
+function legendText(value: string) {
+  const m = / \((train|val)\)$/.exec(value);
+  if (!m) return value;
+  return (
+    <>
+      <span className="legend-name">{value.slice(0, m.index)}</span> ({m[1]})
+    </>
+  );
+}
+
+/** The empty chart says what is happening now, not "Press Start" while a run starts. */
+function placeholderText(state: RunState | null, data: string | null): string {
+  if (state === 'starting' || state === 'running' || state === 'paused')
+    return data === 'loading'
+      ? 'The run starts once the images are loaded; its loss is drawn here.'
+      : 'Training has started: the first losses are drawn here after the first steps.';
+  if (state)
+    return `The run ${state === 'done' ? 'ended' : state} before its first loss was measured.`;
+  return 'Press Start to train. The training loss is drawn here as it is measured, and the validation loss after each evaluation.';
+}
+
+const LossPlot = memo(function LossPlot({
+  logY,
+  hidden,
+}: {
+  logY: boolean;
+  hidden: readonly string[];
+}) {
+  const shown = useMemo(() => LIVE.filter((l) => !hidden.includes(l.key)), [hidden]);
   const train = useLabPerFrame(selectTrain);
   const val = useLabPerFrame(selectVal);
   const totalSteps = useLabPerFrame(selectTotalSteps);
@@ -106,13 +172,39 @@ const LossPlot = memo(function LossPlot() {
   // Saved runs selected in the history panel, drawn over the live run.
   const overlays = useOverlaySeries();
   const extent = overlayExtent(overlays);
-  const yTop = lossAxisTop(rows, extent.loss > 0 ? [...valData, { loss: extent.loss }] : valData);
+  const extentLoss = extent.loss;
+  const readable = useMemo(
+    () =>
+      readableLossTop(
+        rows,
+        extentLoss > 0 ? [...valData, { loss: extentLoss }] : valData,
+        overlays.flatMap((o) => o.train.slice(0, 1).map((r) => r.smooth)),
+      ),
+    [rows, valData, extentLoss, overlays],
+  );
+  const yTop = readable.top;
+  const clippedAt = readable.clippedAt;
   const lastStep = Math.max(rows.at(-1)?.step ?? 0, valData.at(-1)?.step ?? 0, extent.step);
   const xMax = Math.max(totalSteps, lastStep, 1);
   // Props recharts compares shallowly are kept equal between redraws: a new `ticks` array or
   // `label` object makes an axis re-register, and then every recharts selector re-runs.
   const xTicks = useMemo(() => niceTicks(xMax), [xMax]);
   const yTicks = useMemo(() => niceTicks(yTop), [yTop]);
+  // A log axis shows every curve whole (no clipping): its decades span the smallest and largest.
+  const logAxis = useMemo(
+    () =>
+      logY
+        ? logLossAxis([
+            ...rows.flatMap((r) => [r.loss, r.smooth]),
+            ...valData.map((v) => v.loss),
+            ...overlays.flatMap((o) => [
+              ...o.train.map((r) => r.smooth),
+              ...o.val.map((v) => v.loss),
+            ]),
+          ])
+        : null,
+    [logY, rows, valData, overlays],
+  );
   const tooltip = useCallback(
     (props: TooltipContentProps) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />,
     [stepsPerEpoch],
@@ -133,15 +225,30 @@ const LossPlot = memo(function LossPlot() {
       />
       <YAxis
         type="number"
-        domain={[0, yTop]}
+        scale={logAxis ? 'log' : 'auto'}
+        domain={logAxis ? logAxis.domain : [0, yTop]}
         allowDataOverflow
-        ticks={yTicks}
+        ticks={logAxis ? logAxis.ticks : yTicks}
         tick={TICK}
+        tickFormatter={formatLossTick}
         width={56}
         label={Y_LABEL}
       />
+      {clippedAt !== null && !logAxis && (
+        <ReferenceLine
+          y={yTop}
+          stroke="#b42318"
+          strokeDasharray="2 2"
+          label={{
+            value: `▲ off scale: loss up to ${formatLossTick(clippedAt)}`,
+            position: 'insideTopRight',
+            fill: '#b42318',
+            fontSize: 12,
+          }}
+        />
+      )}
       <Tooltip includeHidden content={tooltip} />
-      <Legend verticalAlign="top" content={AllActiveLegend} />
+      <Legend verticalAlign="top" content={AllActiveLegend} formatter={legendText} />
       {/* Hidden from recharts' drawing, kept for its legend and tooltip; LiveLines draws them. */}
       {LIVE.map((s) => (
         <Line
@@ -156,30 +263,36 @@ const LossPlot = memo(function LossPlot() {
           isAnimationActive={false}
         />
       ))}
-      <LiveLines rows={data} series={LIVE} />
-      <LiveActiveDots rows={chartData} series={LIVE} />
+      <LiveLines rows={data} series={shown} />
+      <LiveActiveDots rows={chartData} series={shown} />
+      {/* An empty `data` makes recharts draw the chart's own rows (the live run) in the overlay's
+          colour, so a saved run's series is drawn only when it has points. */}
       {overlays.flatMap((o) => [
-        <Line
-          key={`${o.id}-train`}
-          data={o.train}
-          dataKey="smooth"
-          name={`${o.name} (train)`}
-          stroke={o.colour}
-          strokeWidth={1.5}
-          dot={false}
-          isAnimationActive={false}
-        />,
-        <Line
-          key={`${o.id}-val`}
-          data={o.val}
-          dataKey="loss"
-          name={`${o.name} (val)`}
-          stroke={o.colour}
-          strokeDasharray="5 3"
-          strokeWidth={1.5}
-          dot={{ r: 2.5, fill: o.colour }}
-          isAnimationActive={false}
-        />,
+        o.train.length > 0 && (
+          <Line
+            key={`${o.id}-train`}
+            data={o.train}
+            dataKey="smooth"
+            name={`${o.name} (train)`}
+            stroke={o.colour}
+            strokeWidth={1.5}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ),
+        o.val.length > 0 && (
+          <Line
+            key={`${o.id}-val`}
+            data={o.val}
+            dataKey="loss"
+            name={`${o.name} (val)`}
+            stroke={o.colour}
+            strokeDasharray="5 3"
+            strokeWidth={1.5}
+            dot={{ r: 2.5, fill: o.colour }}
+            isAnimationActive={false}
+          />
+        ),
       ])}
     </LineChart>
   );

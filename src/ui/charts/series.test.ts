@@ -4,7 +4,9 @@ import { smoothSeries } from '../../core/smooth';
 import {
   extendTrainRows,
   lastAtOrBefore,
+  formatLossTick,
   lossAxisTop,
+  readableLossTop,
   MAX_DRAWN,
   niceTicks,
   thinAppending,
@@ -141,4 +143,33 @@ describe('niceTicks', () => {
     [8, [0, 2, 4, 6, 8]],
     [0, [0]],
   ])('niceTicks(%s)', (top, ticks) => expect(niceTicks(top)).toEqual(ticks));
+});
+
+describe('readableLossTop', () => {
+  it('keeps a sane run unclipped', () => {
+    const rows = [2.3, 2.0, 1.8].map((loss) => ({ loss, smooth: loss }));
+    expect(readableLossTop(rows, [])).toEqual({ top: 3, clippedAt: null });
+  });
+
+  it('clips a diverging run near its first loss and reports how high it went', () => {
+    const rows = [2.3, 40, 4000, 400_000].map((loss) => ({ loss, smooth: loss }));
+    const r = readableLossTop(rows, []);
+    expect(r.top).toBeLessThanOrEqual(15);
+    expect(r.clippedAt).toBe(400_000);
+  });
+
+  it('takes the scale from another curve’s first loss (a diverged overlay alone)', () => {
+    expect(readableLossTop([], [{ loss: 400_000 }], [2.3]).top).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('formatLossTick', () => {
+  it.each([
+    [0, '0'],
+    [2.5, '2.5'],
+    [0.30000000000000004, '0.3'],
+    [250_000, '2.5e+5'],
+  ])('%s → %s', (v, text) => {
+    expect(formatLossTick(v)).toBe(text);
+  });
 });

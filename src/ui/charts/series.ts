@@ -154,3 +154,65 @@ export function lossAxisTop(
   const unit = 10 ** Math.floor(Math.log10(padded)) / 2;
   return Math.ceil(padded / unit) * unit;
 }
+
+/**
+ * The loss axis top, clipped where a diverging curve (a loss of 400,000 by step 4) would squash
+ * every finite curve to zero: never above CLIP_FACTOR × the first loss (≈ ln classes at
+ * initialisation). `clippedAt` is the largest loss drawn off the scale, for a marker.
+ */
+export function readableLossTop(
+  rows: readonly Pick<TrainRow, 'loss' | 'smooth'>[],
+  val: readonly { loss: number }[],
+  /** First losses of other curves drawn (saved runs): the smallest sane one sets the scale. */
+  firsts: readonly number[] = [],
+): { top: number; clippedAt: number | null } {
+  const top = lossAxisTop(rows, val);
+  const candidates = [rows[0]?.loss, val[0]?.loss, ...firsts].filter(
+    (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
+  );
+  const first = candidates.length ? Math.min(...candidates) : undefined;
+  const baseline = first !== undefined && Number.isFinite(first) && first > 0 ? first : 2.5;
+  const cap = lossAxisTop([{ loss: 0, smooth: CLIP_FACTOR * baseline }], []);
+  if (top <= cap) return { top, clippedAt: null };
+  let max = 0;
+  for (const r of rows) max = Math.max(max, r.loss, r.smooth);
+  for (const v of val) max = Math.max(max, v.loss);
+  return { top: cap, clippedAt: max };
+}
+
+const CLIP_FACTOR = 4;
+
+/** Axis tick text that fits a 56 px axis: 3 significant digits, exponent form when large. */
+export function formatLossTick(v: number): string {
+  if (v === 0) return '0';
+  if (Math.abs(v) >= 1e4) return v.toExponential(1);
+  return String(Number(v.toPrecision(3)));
+}
+
+/**
+ * A log loss axis: whole decades around every finite positive loss, ticks at 1, 2 and 5 of each
+ * decade, so a diverged curve and a converged one are both read on one chart.
+ */
+export function logLossAxis(values: Iterable<number>): {
+  domain: [number, number];
+  ticks: number[];
+} {
+  let lo = Infinity;
+  let hi = 0;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (!(hi > 0)) return { domain: [0.1, 10], ticks: [0.1, 1, 10] };
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.max(a + 1, Math.ceil(Math.log10(hi)));
+  const ticks: number[] = [];
+  const marks = b - a > 3 ? [1] : [1, 2, 5];
+  for (let e = a; e <= b; e++)
+    for (const m of marks) {
+      const t = Number((m * 10 ** e).toPrecision(3));
+      if (t <= 10 ** b) ticks.push(t);
+    }
+  return { domain: [10 ** a, 10 ** b], ticks };
+}

@@ -14,6 +14,7 @@ import {
   toggleOverlayRun,
 } from './actions';
 import { overlayColour } from './colours';
+import { PyTorchButtons, ShowButton } from './RowActions';
 import { ResumeButton } from './ResumeButton';
 
 /** Saved runs: overlay several on the loss chart, rename, delete, export, import. */
@@ -128,10 +129,10 @@ export function HistoryPanel() {
       </div>
       <div className="history__tools">
         <label className="btn btn--small file-button">
-          Import JSON
+          Import JSON / PyTorch log
           <input
             type="file"
-            accept="application/json,.json"
+            accept="application/json,.json,.jsonl"
             className="visually-hidden"
             data-testid="history-import"
             onChange={onImport}
@@ -220,6 +221,8 @@ function HistoryRow(props: {
         <button type="button" className="btn btn--small" onClick={() => setEditing(run.name)}>
           Rename
         </button>
+        <ShowButton run={run} />
+        <PyTorchButtons run={run} />
       </div>
     </li>
   );

@@ -1,11 +1,6 @@
 /** What the history panel's buttons do: the store and IndexedDB kept in step. */
-import {
-  exportJson,
-  markInterrupted,
-  parseExportFile,
-  runsToCsv,
-  type RunExport,
-} from '../../core/run-record';
+import { parseRunsText } from '../../core/pytorch-log';
+import { exportJson, markInterrupted, runsToCsv, type RunExport } from '../../core/run-record';
 import { SHARD_CACHE_NAME } from '../../core/dataset';
 import { labStore } from '../store';
 import { HistoryDb } from './db';
@@ -110,13 +105,16 @@ export async function exportRuns(ids: readonly string[], format: 'json' | 'csv')
   else download(new Blob([runsToCsv(runs)], { type: 'text/csv' }), `runs-${stamp}.csv`);
 }
 
-/** Reads an export file through the schema; what it changed goes to the panel's notice. */
+/**
+ * Reads an export file, or the JSONL log of an exported PyTorch script, through the schema;
+ * what it changed goes to the panel's notice.
+ */
 export async function importRunsFile(file: File): Promise<void> {
   const s = labStore.getState();
   let parsed: { runs: RunExport[]; notices: string[] };
   try {
     if (file.size > 64 * 1024 * 1024) throw new Error('the file is larger than 64 MB');
-    parsed = parseExportFile(JSON.parse(await file.text()) as unknown);
+    parsed = parseRunsText(await file.text());
   } catch (e) {
     s.setImportNotices([`${file.name}: ${errorText(e)}; nothing imported`]);
     return;
@@ -207,7 +205,7 @@ export async function exportChart(format: 'svg' | 'png'): Promise<void> {
   }
 }
 
-function download(blob: Blob, filename: string): void {
+export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

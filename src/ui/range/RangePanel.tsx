@@ -148,9 +148,10 @@ function RangeStatus({ run, lastLr }: { run: RangeRun | null; lastLr: number | n
         </div>
       </dl>
       {run.divergedAt !== null && (
-        <p className="run-line__message">
-          The loss diverged at LR {formatLr(run.divergedAt)} (step {run.divergedStep}): the sweep
-          stopped there.
+        // The normal end of a range test, not an error: a result, in the page's neutral colour.
+        <p className="range-result" data-testid="range-result" role="status">
+          Range test finished: the loss diverged at LR {formatLr(run.divergedAt)} (step{' '}
+          {run.divergedStep}), which is how a sweep is meant to end. Read the result below.
         </p>
       )}
       {run.state === 'failed' && run.message && (

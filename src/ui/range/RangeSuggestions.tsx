@@ -1,6 +1,11 @@
 import { useId, useState } from 'react';
 import type { TrainConfig } from '../../core/config';
-import { MIN_BOUND_RULE, type RangeAnalysis, type SuggestionId } from '../../core/range-test';
+import {
+  MIN_BOUND_RULE,
+  primarySuggestion,
+  type RangeAnalysis,
+  type SuggestionId,
+} from '../../core/range-test';
 import { applyToTraining, boundsFor } from './actions';
 import { formatLr } from './rows';
 
@@ -31,10 +36,11 @@ export function RangeSuggestions({ analysis, config }: Props) {
   return (
     <div className="lr-suggestion" data-testid="lr-suggestion" data-lr={bounds.lrMax}>
       <p className="lr-suggestion__main">
-        Suggested LR max: <strong>{formatLr(bounds.lrMax)}</strong>. {chosen.rule}
+        {chosen.id === primarySuggestion(suggestions)?.id ? 'Recommended' : 'Chosen'} LR max:{' '}
+        <strong data-testid="lr-recommended">{formatLr(bounds.lrMax)}</strong>. Rule: {chosen.rule}
       </p>
       <fieldset className="lr-suggestion__choices">
-        <legend>Read the curve by</legend>
+        <legend>Alternatives: other readings of the same curve</legend>
         {suggestions.map((s) => (
           <label key={s.id} className="lr-suggestion__choice" title={s.rule}>
             <input

@@ -19,7 +19,13 @@ import { formatLr } from '../range/rows';
 import { isActive, isRangeActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 
-const STATUS_TEXT = { todo: '', done: '✓ done', skipped: 'skipped' } as const;
+// "done" only for a step that ran; accepted values say they were not run.
+const STATUS_TEXT = {
+  todo: '',
+  done: '✓ done',
+  set: '· set, not run',
+  skipped: 'skipped',
+} as const;
 
 /** Smith's Section 5 as a checklist: one step open at a time, each pre-filled from the last. */
 export function RecipePanel() {
@@ -43,6 +49,7 @@ export function RecipePanel() {
             <li
               key={info.id}
               data-testid={`recipe.step.${info.id}`}
+              data-status={status}
               aria-current={current ? 'step' : undefined}
               className={`recipe-step${current ? ' recipe-step--current' : ''}`}
             >

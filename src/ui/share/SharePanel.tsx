@@ -2,11 +2,11 @@ import { useMemo, useState } from 'react';
 import { validateConfig } from '../../core/config';
 import { startRun } from '../actions';
 import { formatDuration } from '../format';
-import { OPTION_TEXT } from '../controls/fields';
 import { isActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 import { sharedOnShow } from '../store/link-slice';
 import { shareLinkForCurrentRun } from './share';
+import { sharedSummary } from './summary';
 
 /** Above the loss chart: the "Shared result" mark with one-click rerun, and Share result. */
 export function SharePanel() {
@@ -16,6 +16,7 @@ export function SharePanel() {
     (s) => s.run !== null && !isActive(s.run) && s.trainPoints.length + s.valPoints.length > 0,
   );
   const hideShare = useLab((s) => s.hidden.includes('share'));
+  const hidden = useLab((s) => s.hidden);
   const dataPhase = useLab((s) => (config ? (s.datasets[config.dataset]?.phase ?? null) : null));
   // The same checks as Start: a hostile link may carry settings that cannot run.
   const blocked = useMemo(() => {
@@ -53,9 +54,7 @@ export function SharePanel() {
               {shared.createdAt > 0 && ` · ${new Date(shared.createdAt).toLocaleDateString()}`}
             </p>
             <p className="shared-result__config">
-              {OPTION_TEXT[config.model] ?? config.model}, {config.epochs} epochs, batch{' '}
-              {config.batchSize}, LR {config.lrMin}–{config.lrMax}, momentum {config.momMax}–
-              {config.momMin}, weight decay {config.wd}, seed {config.seed}
+              {sharedSummary(config, hidden)}
               {shared.backend && ` · trained on ${shared.backend}`}
               {shared.durationSec > 0 && ` in ${formatDuration(shared.durationSec)}`}. These curves
               were not trained here.

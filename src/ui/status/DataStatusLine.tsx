@@ -43,8 +43,10 @@ export function DataStatusLine() {
     }
     case 'ready':
       return (
-        <p className="data-line data-line--ok">
+        <p className="data-line data-line--ok" data-testid="data-line">
           {name} ready: {formatCount(status.total)} images{source}
+          {status.loaded < status.total &&
+            ` (${formatCount(status.loaded)} loaded; the rest stream in as a run needs them)`}
         </p>
       );
     case 'missing':

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { validateConfig } from '../../core/config';
 import { startRun, stopRun, togglePause } from '../actions';
 import { datasetName } from '../controls/fields';
@@ -24,10 +24,31 @@ export function RunButtons() {
 
   const reason = active ? 'A run is active' : blocked.join('; ');
   const paused = runState === 'paused';
+  // A button that disables under the focus drops it to the body (Start once the run goes, Pause
+  // and Stop when it ends): the focus moves to the button that takes over instead.
+  const startRef = useRef<HTMLButtonElement>(null);
+  const pauseRef = useRef<HTMLButtonElement>(null);
+  /** The focus is (or was, until its button disabled) inside these buttons. */
+  const focusHere = useRef(false);
+  useEffect(() => {
+    const held = document.activeElement;
+    // Chrome blurs a disabled button only at its next focus fix-up: it may still hold the focus.
+    const lost = !held || held === document.body || (held as HTMLButtonElement).disabled === true;
+    if (!focusHere.current || !lost) return;
+    (active ? pauseRef : startRef).current?.focus({ preventScroll: true });
+  }, [active]);
 
   return (
-    <div className="run-buttons">
+    <div
+      className="run-buttons"
+      onFocus={() => (focusHere.current = true)}
+      // A button disabled under the focus blurs with no relatedTarget: that is not leaving.
+      onBlur={(e) => {
+        if (e.relatedTarget) focusHere.current = false;
+      }}
+    >
       <button
+        ref={startRef}
         type="button"
         className="btn btn--primary"
         onClick={startRun}
@@ -37,14 +58,16 @@ export function RunButtons() {
       >
         Start
       </button>
-      <button type="button" className="btn" onClick={togglePause} disabled={!active}>
+      <button ref={pauseRef} type="button" className="btn" onClick={togglePause} disabled={!active}>
         {paused ? 'Resume' : 'Pause'}
       </button>
       <button
         type="button"
         className="btn btn--danger"
-        onClick={stopRun}
-        disabled={!active || stopRequested}
+        onClick={() => !stopRequested && stopRun()}
+        disabled={!active}
+        // Not `disabled` while stopping: the focus stays on it until the run has ended.
+        aria-disabled={stopRequested}
       >
         Stop
       </button>

@@ -1,3 +1,4 @@
+import { isActive } from '../store';
 import { useLab } from '../store/hooks';
 
 /** Why the current run continued from a checkpoint, and where its last checkpoint stands. */
@@ -6,7 +7,9 @@ export function RunNotice() {
   const notice = useLab((s) => s.runNotice);
   const saved = useLab((s) => s.checkpointStatus);
   const mineNotice = notice && notice.runId === runId ? notice.message : null;
-  const mineSaved = saved && saved.runId === runId ? saved : null;
+  // A checkpoint line is news only while its run can still be cut short; errors stay.
+  const active = useLab((s) => isActive(s.run));
+  const mineSaved = saved && saved.runId === runId && (active || saved.error) ? saved : null;
   if (!mineNotice && !mineSaved) return null;
   return (
     <div className="run-notice">

@@ -1,5 +1,7 @@
+import { formatLeft } from '../../core/estimate';
+import { divergenceAdvice, lrFromMessage } from '../../core/model-defaults';
 import type { RunState } from '../../core/run';
-import { formatCount, formatDuration, formatRate } from '../format';
+import { formatCount, formatRate } from '../format';
 import { isActive } from '../store';
 import { useLab } from '../store/hooks';
 
@@ -20,7 +22,14 @@ export function RunStatus() {
   const p = run.progress;
   const epochs = p?.epochs ?? run.config.epochs;
   const stopping = run.stopRequested && isActive(run);
-  const stateText = stopping ? 'stopping…' : STATE_TEXT[run.state];
+  const pending = isActive(run) ? run.pauseRequested : undefined;
+  const stateText = stopping
+    ? 'stopping…'
+    : pending === 'pause'
+      ? 'pausing… (after this step)'
+      : pending === 'resume'
+        ? 'resuming…'
+        : STATE_TEXT[run.state];
   const bad = run.state === 'diverged' || run.state === 'failed';
 
   return (
@@ -50,12 +59,18 @@ export function RunStatus() {
         </div>
         <div>
           <dt>ETA</dt>
-          <dd>{isActive(run) && p ? formatDuration(p.etaSec) : '—'}</dd>
+          <dd data-testid="eta">{isActive(run) && p ? formatLeft(p.etaSec) : '—'}</dd>
         </div>
       </dl>
       {bad && run.message && (
         <p className="run-line__message" role="alert">
           {STATE_TEXT[run.state]}: {run.message}
+          {run.state === 'diverged' && (
+            <span className="run-line__advice" data-testid="divergence-advice">
+              {' '}
+              {divergenceAdvice(lrFromMessage(run.message), run.config.lrMax)}
+            </span>
+          )}
         </p>
       )}
     </div>

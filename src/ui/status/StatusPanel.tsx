@@ -5,6 +5,7 @@ import { Hideable } from '../Hideable';
 import { RunButtons } from './RunButtons';
 import { RunNotice } from './RunNotice';
 import { RunStatus } from './RunStatus';
+import { RunEstimate } from '../speed/RunEstimate';
 import { useLab } from '../store/hooks';
 
 /** Buttons, data and run status, backend, and any worker-level error. */
@@ -18,6 +19,7 @@ export function StatusPanel() {
         <BackendBadge />
       </div>
       <RunButtons />
+      <RunEstimate />
       <div className="status" data-testid="status">
         <DataStatusLine />
         <RunStatus />

@@ -36,8 +36,14 @@ export const createDataSlice: StateCreator<LabState, [], [], DataSlice> = (set) 
   onData: ({ type: _t, dataset, ...status }) =>
     set((s) => {
       // 'ready' does not repeat where the bytes came from; keep what loading said.
-      const source = status.source ?? s.datasets[dataset]?.source;
-      return { datasets: { ...s.datasets, [dataset]: { ...status, source } } };
+      const prev = s.datasets[dataset];
+      const source = status.source ?? prev?.source;
+      // Shards a run asks for after 'ready' stream in on demand: the dataset stays ready (a
+      // "loading 15,000 / 60,000" bar would otherwise stand still for the whole run).
+      const onDemand =
+        prev?.phase === 'ready' && status.phase === 'loading' && source === prev.source;
+      const phase = onDemand ? 'ready' : status.phase;
+      return { datasets: { ...s.datasets, [dataset]: { ...status, phase, source } } };
     }),
   onBackend: (backend) => set({ backend }),
   setWorkerReady: (workerReady) => set({ workerReady }),

@@ -9,6 +9,7 @@ import { createRangeSlice } from './range-slice';
 import { createRecipeSlice } from './recipe-slice';
 import { createResumeSlice } from './resume-slice';
 import { createRunSlice } from './run-slice';
+import { createSpeedSlice } from './speed-slice';
 import { createTopologySlice } from './topology-slice';
 import { createSweepSlice } from './sweep-slice';
 import type { LabState } from './types';
@@ -30,6 +31,7 @@ export const labStore = createStore<LabState>()((...a) => ({
   ...createTopologySlice(...a),
   ...createSweepSlice(...a),
   ...createResumeSlice(...a),
+  ...createSpeedSlice(...a),
 }));
 
 /** Back to the first state, for tests. */
@@ -80,6 +82,9 @@ export function applyWorkerEvent(e: WorkerEvent): void {
       break;
     case 'resumed':
       s.onResumed(e);
+      break;
+    case 'speed':
+      s.onSpeed(e.model, e.sample, e.error);
       break;
   }
 }

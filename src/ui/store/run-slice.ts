@@ -13,6 +13,8 @@ export interface RunInfo {
   progress: Progress | null;
   /** Stop was pressed; the worker answers once the current step has finished. */
   stopRequested: boolean;
+  /** Pause (or Resume) was pressed and the worker has not answered yet: the page says so at once. */
+  pauseRequested?: 'pause' | 'resume';
 }
 
 export interface RunSlice {
@@ -22,6 +24,7 @@ export interface RunSlice {
   valPoints: ValPoint[];
   beginRun: (runId: string, config: TrainConfig) => void;
   requestStop: () => void;
+  requestPause: (which: 'pause' | 'resume') => void;
   setRunState: (runId: string, state: RunState, message?: string) => void;
   setProgress: (runId: string, progress: Progress) => void;
   appendTrainPoints: (runId: string, points: readonly TrainPoint[]) => void;
@@ -53,8 +56,13 @@ export const createRunSlice: StateCreator<LabState, [], [], RunSlice> = (set) =>
       }),
     requestStop: () =>
       set((s) => (s.run && isActive(s.run) ? { run: { ...s.run, stopRequested: true } } : s)),
+    requestPause: (which) =>
+      set((s) => (s.run && isActive(s.run) ? { run: { ...s.run, pauseRequested: which } } : s)),
     setRunState: (runId, state, message) =>
-      forRun(runId, (_s, run) => ({ run: { ...run, state, message } })),
+      forRun(runId, (_s, run) => {
+        const { pauseRequested: _p, ...rest } = run;
+        return { run: { ...rest, state, message } };
+      }),
     setProgress: (runId, progress) => forRun(runId, (_s, run) => ({ run: { ...run, progress } })),
     appendTrainPoints: (runId, points) =>
       forRun(runId, (s) => ({ trainPoints: s.trainPoints.concat(points) })),

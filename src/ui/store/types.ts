@@ -7,6 +7,7 @@ import type { RecipeSlice } from './recipe-slice';
 import type { ResumeSlice } from './resume-slice';
 import type { RunSlice } from './run-slice';
 import type { TopologySlice } from './topology-slice';
+import type { SpeedSlice } from './speed-slice';
 import type { SweepSlice } from './sweep-slice';
 
 /** The one bound store, made of slices (zustand's slices pattern). */
@@ -19,4 +20,5 @@ export type LabState = ConfigSlice &
   RecipeSlice &
   TopologySlice &
   SweepSlice &
-  ResumeSlice;
+  ResumeSlice &
+  SpeedSlice;

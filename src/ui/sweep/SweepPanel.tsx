@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import {
-  bestRunIndex,
   BEST_RULE,
+  sweepVerdict,
   isRangeSweep,
   SWEEP_PRESETS,
   sweepErrors,
@@ -45,11 +45,12 @@ export function SweepPanel() {
 
   const errors = useMemo(() => sweepErrors(config, param, text), [config, param, text]);
   const blocked = anyQueue ? [] : [...errors, ...busy];
-  const best = useMemo(
+  const verdict = useMemo(
     () =>
-      active ? null : bestRunIndex(entries.map((e) => ({ val: e.val, totalSteps: e.totalSteps }))),
+      active ? null : sweepVerdict(entries.map((e) => ({ val: e.val, totalSteps: e.totalSteps }))),
     [entries, active],
   );
+  const best = verdict?.best ?? null;
 
   return (
     <section className="panel sweep-panel" aria-labelledby="sweep-title">
@@ -153,6 +154,13 @@ export function SweepPanel() {
             {BEST_RULE}
           </p>
           <QueueTable entries={entries} best={best} early />
+          {verdict?.tied && (
+            <p className="sweep-tie" data-testid="sweep-tie" role="status">
+              Tie: {verdict.tied.map((i) => entries[i]?.label).join(' and ')} reach the same early
+              validation loss (within 0.1%), so this sweep does not pick one. Run longer or with
+              more images to separate them.
+            </p>
+          )}
           <ApplyBest entry={best === null ? null : (entries[best] ?? null)} />
         </>
       )}

@@ -1,0 +1,62 @@
+/**
+ * Issue 14, layouts and access: on a phone the run comes before the settings and a tab changes
+ * what is in view; the keyboard reaches Start at once and never loses the focus. Screenshots at
+ * the three sizes the issue was tried at are kept as artefacts.
+ */
+import { TINY, expect, query, test } from './fixtures';
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+  { width: 390, height: 844 },
+];
+
+for (const size of SIZES) {
+  test(`at ${size.width}x${size.height} Start and the loss chart come before the settings`, async ({
+    lab,
+    page,
+  }, testInfo) => {
+    await page.setViewportSize(size);
+    await page.route('**/data/**', (route) => route.abort());
+    await page.goto(query({ ...TINY }));
+    const start = lab.button('Start');
+    const box = (await start.boundingBox())!;
+    // On the first screen, without scrolling past any setting.
+    expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+    const settings = (await page.locator('.settings-panel').boundingBox())!;
+    const chart = (await lab.chart.boundingBox())!;
+    if (size.width < 900) expect(chart.y).toBeLessThan(settings.y);
+    await testInfo.attach(`train-${size.width}x${size.height}.png`, {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    });
+
+    // A tab changes what is on the first screen, not something far below it.
+    await page.getByRole('tab', { name: 'LR range test' }).click();
+    const heading = page.getByRole('heading', { name: /LR range test/ }).first();
+    await expect(heading).toBeInViewport();
+    await testInfo.attach(`range-${size.width}x${size.height}.png`, {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    });
+  });
+}
+
+test('the keyboard reaches Start in two presses and the focus is never dropped', async ({
+  lab,
+  page,
+}) => {
+  await page.goto(query({ ...TINY, trainSize: '32', valSize: '16', epochs: '1', backend: 'cpu' }));
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: /Skip to Start/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(lab.button('Start')).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  // Start disables under the focus: the focus moves on to Pause, not to the body.
+  await expect(lab.button('Pause')).toBeFocused();
+  await expect(lab.status).toContainText(/done|stopped/i, { timeout: 240_000 });
+  await expect(lab.button('Start')).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+});

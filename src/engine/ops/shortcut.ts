@@ -1,0 +1,104 @@
+/**
+ * Option-A shortcuts of the ResNets (stride-s subsample + zero channel padding) and the gradient
+ * at a residual block's input, which folds the shortcut's transpose into one kernel.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { pick, runProgram, type ImplOption, type Implementations } from './kernels';
+import { perElementMain, perElementProgram } from './wgsl';
+
+/** Option-A shortcut from a [B,Hi,Wi,Ci] input: subsample by `stride`, pad `pad` channels each side. */
+export interface Shortcut {
+  stride: number;
+  pad: number;
+}
+
+/** The shortcut as tf ops (StridedSlice has no gradient in tfjs: subsample by 1×1 pooling). */
+export function shortcutOps(h: tf.Tensor4D, sc: Shortcut): tf.Tensor4D {
+  const sub = sc.stride > 1 ? tf.avgPool(h, 1, sc.stride, 'valid') : h;
+  if (sc.pad === 0) return sub;
+  return tf.pad(sub, [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [sc.pad, sc.pad],
+  ]);
+}
+
+/** WGSL adding shortcut(R) at output `index` (channel `ch`) of a [·, hh, ww, c] output to `y`. */
+export function shortcutAddWgsl(
+  sc: Shortcut,
+  input: readonly number[],
+  out: { hh: number; ww: number; c: number },
+): string {
+  if (sc.stride === 1 && sc.pad === 0) return 'y = y + R[index];';
+  const [, hi, wi, ci] = input;
+  const { hh, ww, c } = out;
+  return `let pix = index / ${c};
+             let xo = pix % ${ww};
+             let yo = (pix / ${ww}) % ${hh};
+             let nb = pix / ${ww * hh};
+             let cin = ch - ${sc.pad};
+             if (cin >= 0 && cin < ${ci}) {
+               y = y + R[((nb * ${hi} + yo * ${sc.stride}) * ${wi} + xo * ${sc.stride}) * ${ci} + cin];
+             }`;
+}
+
+export interface BlockGradArgs {
+  /** The gradient through the block's first conv, at its input h. */
+  g: tf.Tensor4D;
+  /** The gradient at the block's output, before its ReLU, and that output (the ReLU mask). */
+  dOut: tf.Tensor4D;
+  out: tf.Tensor4D;
+  shortcut: Shortcut;
+}
+
+const BLOCK_GRAD: Implementations<(a: BlockGradArgs) => tf.Tensor4D> = {
+  wgsl: ({ g, dOut, out, shortcut: sc }) => {
+    const [b, hi, wi, ci] = g.shape;
+    const [, ho, wo, co] = dOut.shape;
+    const same = sc.stride === 1 && sc.pad === 0;
+    const body = same
+      ? 'v = v + select(0.0, DZ[i], Y[i] > 0.0);'
+      : `let ch = i % ${ci};
+         let pix = i / ${ci};
+         let xi = pix % ${wi};
+         let yi = (pix / ${wi}) % ${hi};
+         let nb = pix / ${wi * hi};
+         if (xi % ${sc.stride} == 0 && yi % ${sc.stride} == 0) {
+           let j = ((nb * ${ho} + yi / ${sc.stride}) * ${wo} + xi / ${sc.stride}) * ${co} + ch + ${sc.pad};
+           v = v + select(0.0, DZ[j], Y[j] > 0.0);
+         }`;
+    const code = perElementMain(
+      'i',
+      `
+          var v = G1[i];
+          ${body}
+          setOutputAtIndex(i, v);`,
+    );
+    const key = `ScBlockGrad_${b}_${hi}_${wi}_${ci}_${ho}_${wo}_${co}_${sc.stride}_${sc.pad}`;
+    const p = perElementProgram(key, ['G1', 'DZ', 'Y'], g.shape, code);
+    return runProgram(p, [g, dOut, out]) as tf.Tensor4D;
+  },
+  tfOps: ({ g, dOut, out, shortcut }) =>
+    tf.tidy(() => {
+      const dy = tf.mul(dOut, tf.step(out));
+      const [dsc] = tf.grads((h: tf.Tensor) =>
+        tf.sum(tf.mul(shortcutOps(h as tf.Tensor4D, shortcut), dy)),
+      )([tf.zerosLike(g)]);
+      return tf.add(g, dsc!) as tf.Tensor4D;
+    }),
+};
+
+/**
+ * Gradient at a residual block's input h: g (through the block's first conv) plus the shortcut's
+ * transpose applied to dy = dOut·[out > 0] (the block output's ReLU mask).
+ */
+export function blockInputGrad(
+  g: tf.Tensor4D,
+  dOut: tf.Tensor4D,
+  out: tf.Tensor4D,
+  shortcut: Shortcut,
+  opt?: ImplOption,
+): tf.Tensor4D {
+  return pick(BLOCK_GRAD, opt)({ g, dOut, out, shortcut });
+}
