@@ -250,6 +250,9 @@ export const SCHEMA: Schema = {
   },
 };
 
+// Cross-field rules and run lengths live in config-rules.ts; re-exported so callers keep one import.
+export { clrStepIterations, runSteps, scheduleUses, validateConfig } from './config-rules';
+
 export const CONFIG_KEYS = Object.keys(SCHEMA) as (keyof TrainConfig)[];
 
 export function defaultConfig(): TrainConfig {
@@ -267,7 +270,7 @@ export interface ConfigNotice {
   message: string;
 }
 
-function formatValue(v: number | string): string {
+export function formatValue(v: number | string): string {
   if (typeof v !== 'number') return v;
   // Integers print exactly (a seed limit of 2147483647 must not read 2147480000).
   return Number.isSafeInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
@@ -309,65 +312,6 @@ export function coerceField<K extends keyof TrainConfig>(
 function truncate(s: string): string {
   const clean = s.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
-}
-
-/** Iterations per epoch and in the whole run, as the engine counts them (partial batches dropped). */
-export function runSteps(c: TrainConfig): { stepsPerEpoch: number; totalSteps: number } {
-  const stepsPerEpoch = Math.floor(c.trainSize / c.batchSize);
-  return { stepsPerEpoch, totalSteps: stepsPerEpoch * c.epochs };
-}
-
-/** The cyclical-LR half cycle in iterations: at least one. */
-export function clrStepIterations(c: TrainConfig, stepsPerEpoch: number): number {
-  return Math.max(1, Math.round(c.stepSize * stepsPerEpoch));
-}
-
-/** Which settings the chosen schedule reads, so the form shows only those and checks only those. */
-export function scheduleUses(c: Pick<TrainConfig, 'schedule' | 'momSchedule'>) {
-  const flat = c.schedule === 'constant' || c.schedule === 'multistep';
-  const clr = c.schedule.startsWith('clr-');
-  return {
-    lrMin: !flat,
-    momSchedule: !flat,
-    momMin: !flat && c.momSchedule === 'cyclic',
-    stepSize: clr,
-    clrGamma: c.schedule === 'clr-exp-range',
-    oneCycleCos: c.schedule === 'onecycle-cos',
-    multistep: c.schedule === 'multistep',
-  };
-}
-
-/** Cross-field rules that single-field ranges cannot express. Returns errors that block Start. */
-export function validateConfig(c: TrainConfig): { key: keyof TrainConfig; message: string }[] {
-  const errors: { key: keyof TrainConfig; message: string }[] = [];
-  const uses = scheduleUses(c);
-  if (!(c.lrMax > 0)) errors.push({ key: 'lrMax', message: 'LR max must be positive' });
-  if (uses.lrMin && !(c.lrMin > 0))
-    errors.push({ key: 'lrMin', message: 'LR min must be positive' });
-  else if (uses.lrMin && c.lrMin > c.lrMax)
-    errors.push({ key: 'lrMin', message: 'LR min must not exceed LR max' });
-  for (const key of uses.momMin ? (['momMax', 'momMin'] as const) : (['momMax'] as const)) {
-    if (!(c[key] >= 0 && c[key] < 1))
-      errors.push({ key, message: `${SCHEMA[key].label} must be at least 0 and below 1` });
-  }
-  if (uses.momMin && c.momMin > c.momMax)
-    errors.push({ key: 'momMin', message: 'Momentum min must not exceed momentum max' });
-  const { stepsPerEpoch, totalSteps } = runSteps(c);
-  if (uses.stepSize && stepsPerEpoch > 0 && clrStepIterations(c, stepsPerEpoch) > totalSteps) {
-    errors.push({
-      key: 'stepSize',
-      message: `Step size (${formatValue(c.stepSize)} epochs) is longer than the run (${c.epochs} epochs)`,
-    });
-  }
-  if (c.schedule === 'onecycle-cos' && c.threePhase === 'on' && c.pctStart >= 0.5) {
-    errors.push({
-      key: 'pctStart',
-      message: 'With three phases the rising share must be below 0.5: the fall mirrors the rise',
-    });
-  }
-  if (c.batchSize > c.trainSize)
-    errors.push({ key: 'batchSize', message: 'Batch size exceeds the training images' });
-  return errors;
 }
 
 /**
