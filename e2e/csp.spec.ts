@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
 import { TINY, expect, query, test } from './fixtures';
 
@@ -77,6 +78,22 @@ test('training and chart export run with zero CSP violations; inline script is r
     await page.getByRole('button', { name }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^loss-chart\.(svg|png)$/);
+    if (name === 'Chart as SVG') {
+      // The file names its lines: the legend is written in below the plot, inside the image.
+      const svg = readFileSync(await file.path(), 'utf8');
+      const root = /<svg[^>]*>/.exec(svg)?.[0] ?? '';
+      const attr = (k: string) => Number(new RegExp(`\\s${k}="(\\d+)"`).exec(root)?.[1]);
+      const [width, height] = [attr('width'), attr('height')];
+      expect(width).toBeGreaterThan(0);
+      const legend = [
+        ...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*data-legend[^>]*>([^<]*)</g),
+      ];
+      expect(legend.map((m) => m[3]).join(' | ')).toMatch(/■ .*train/i);
+      for (const [, x, y, label] of legend) {
+        expect(Number(y)).toBeLessThanOrEqual(height);
+        expect(Number(x) + 7 * label!.length).toBeLessThanOrEqual(width + 7);
+      }
+    }
   }
   expect(violations()).toEqual([]);
 

@@ -29,8 +29,10 @@ test('two snapshots of a tiny run give train and validation loss along the line 
     chart.locator('.recharts-legend-item', { hasText: 'Validation loss' }),
   ).toBeVisible();
   await expect(chart.locator('.recharts-line-dots circle')).toHaveCount(18);
-  // The α axis runs from −0.5 to 1.5 (0 and 1 are the two snapshots).
+  // The α axis runs from −0.5 to 1.5, left to right from the first snapshot (0) to the second (1).
   for (const tick of [/^-0\.5$/, /^1\.5$/])
     await expect(chart.locator('text').filter({ hasText: tick })).toHaveCount(1);
-  await expect(chart).toContainText('α (0 = step 8, 1 = step 4)');
+  await expect(chart).toContainText('α (0 = step 4, 1 = step 8)');
+  // Tall enough to read (it was about 100 px of plot).
+  expect((await chart.boundingBox())!.height).toBeGreaterThanOrEqual(250);
 });

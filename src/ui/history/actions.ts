@@ -4,6 +4,7 @@ import { exportJson, markInterrupted, runsToCsv, type RunExport } from '../../co
 import { SHARD_CACHE_NAME } from '../../core/dataset';
 import { labStore } from '../store';
 import { HistoryDb } from './db';
+import { layoutLegend } from './legend-layout';
 import { RunRecorder } from './recorder';
 
 let db: HistoryDb | null = null;
@@ -140,51 +141,58 @@ function chartSvg(): SVGSVGElement | null {
   );
 }
 
-/** A standalone SVG document of the loss chart, with a white background and the legend's names. */
-export function chartSvgText(): string | null {
+/**
+ * A standalone SVG document of the loss chart: white background, and the legend's names written in
+ * below the plot (wrapped to the width), so a PNG or SVG export names its lines.
+ */
+export function chartSvgText(): { text: string; width: number; height: number } | null {
   const svg = chartSvg();
   if (!svg) return null;
   const copy = svg.cloneNode(true) as SVGSVGElement;
-  const { width, height } = svg.getBoundingClientRect();
+  const rect = svg.getBoundingClientRect();
+  const width = Math.round(rect.width);
+  // The legend is HTML beside the SVG: write its entries in as text so the file names its lines.
+  const items = document.querySelectorAll<HTMLElement>(
+    '[data-testid="loss-chart"] .recharts-legend-item',
+  );
+  const entries = Array.from(items, (item) => {
+    const swatch = item.querySelector('path, line');
+    const colour = swatch?.getAttribute('stroke') || swatch?.getAttribute('fill') || '#333';
+    return { label: item.textContent ?? '', colour };
+  });
+  const { placed, height } = layoutLegend(entries, width, Math.round(rect.height));
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  copy.setAttribute('width', String(Math.round(width)));
-  copy.setAttribute('height', String(Math.round(height)));
+  copy.setAttribute('width', String(width));
+  copy.setAttribute('height', String(height));
+  copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
   copy.setAttribute('font-family', 'system-ui, sans-serif');
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
   bg.setAttribute('fill', '#fff');
   copy.insertBefore(bg, copy.firstChild);
-  // The legend is HTML beside the SVG: write its entries in as text so the file names its lines.
-  const legend = document.querySelectorAll<HTMLElement>(
-    '[data-testid="loss-chart"] .recharts-legend-item',
-  );
-  let x = 60;
-  legend.forEach((item) => {
-    const swatch = item.querySelector('path, line');
-    const colour = swatch?.getAttribute('stroke') || swatch?.getAttribute('fill') || '#333';
+  for (const p of placed) {
     const text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
-    text.setAttribute('x', String(x));
-    text.setAttribute('y', '14');
+    text.setAttribute('x', String(p.x));
+    text.setAttribute('y', String(p.y));
     text.setAttribute('font-size', '12');
-    text.setAttribute('fill', colour);
-    text.textContent = `■ ${item.textContent ?? ''}`;
+    text.setAttribute('fill', p.colour);
+    text.setAttribute('data-legend', '');
+    text.textContent = `■ ${p.label}`;
     copy.appendChild(text);
-    x += 14 + 7 * (item.textContent?.length ?? 0);
-  });
-  return new XMLSerializer().serializeToString(copy);
+  }
+  return { text: new XMLSerializer().serializeToString(copy), width, height };
 }
 
 export async function exportChart(format: 'svg' | 'png'): Promise<void> {
-  const text = chartSvgText();
-  if (!text) return;
+  const chart = chartSvgText();
+  if (!chart) return;
+  const { text, width, height } = chart;
   const svgBlob = new Blob([text], { type: 'image/svg+xml' });
   if (format === 'svg') {
     download(svgBlob, 'loss-chart.svg');
     return;
   }
-  const svg = chartSvg();
-  const { width, height } = svg?.getBoundingClientRect() ?? { width: 800, height: 400 };
   const url = URL.createObjectURL(svgBlob);
   try {
     const img = new Image();

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { runSteps } from '../../core/config';
-import { defaultSnapshotSteps, snapshotStepsError } from '../../core/topology';
+import { defaultSnapshotSteps, snapshotStepsError, type TopologyPoint } from '../../core/topology';
 import { isActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 import { send } from '../worker-client';
@@ -19,6 +19,14 @@ function evaluateLine(): void {
   const count = Math.min(LINE_IMAGES, s.run.config.trainSize, s.run.config.valSize);
   s.beginTopology(s.snapshots.runId);
   send({ type: 'topology', runId: s.snapshots.runId, trainCount: count, valCount: count });
+}
+
+/**
+ * The engine mixes w(α) = α·w1 + (1−α)·w2 (core/topology.ts); the chart reads left to right from
+ * the first snapshot to the second, so it plots 1 − α: 0 at the first step, 1 at the second.
+ */
+function fromFirstSnapshot(points: readonly TopologyPoint[]): TopologyPoint[] {
+  return points.map((p) => ({ ...p, alpha: 1 - p.alpha })).sort((p, q) => p.alpha - q.alpha);
 }
 
 export function TopologyPanel() {
@@ -91,14 +99,14 @@ export function TopologyPanel() {
       {line?.error && <p className="control__error">{line.error}</p>}
       {line && line.points.length > 0 && (
         <div
-          className="chart chart--small"
+          className="chart chart--medium"
           data-testid="topology-chart"
           data-points={line.points.length}
           role="figure"
-          aria-label={`Train and validation loss along α·w(step ${a}) + (1−α)·w(step ${b})`}
+          aria-label={`Train and validation loss along (1−α)·w(step ${a}) + α·w(step ${b})`}
         >
           <LineChart
-            data={line.points}
+            data={fromFirstSnapshot(line.points)}
             style={{ width: '100%', height: '100%' }}
             responsive
             margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
@@ -110,7 +118,7 @@ export function TopologyPanel() {
               domain={[-0.5, 1.5]}
               ticks={[-0.5, 0, 0.5, 1, 1.5]}
               label={{
-                value: `α (0 = step ${b}, 1 = step ${a})`,
+                value: `α (0 = step ${a}, 1 = step ${b})`,
                 position: 'insideBottom',
                 offset: -14,
               }}
