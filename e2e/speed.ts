@@ -3,7 +3,7 @@
  * page's own measurement of this machine, which takes a minute on SwiftShader.
  */
 import type { Page } from '@playwright/test';
-import type { SpeedSample } from '../src/core/estimate';
+import { MODEL_COST, type SpeedSample } from '../src/core/estimate';
 
 /** This machine's order of magnitude (shallow net, SwiftShader, batch 16, under load). */
 export const SLOW_SHALLOW: SpeedSample = {
@@ -19,36 +19,32 @@ export const SLOW_SHALLOW: SpeedSample = {
 
 /** One sample for every model, backend choice and probe batch, scaled from `base`. */
 export async function seedSpeed(page: Page, base: SpeedSample = SLOW_SHALLOW): Promise<void> {
-  await page.addInitScript((s) => {
-    const cost: Record<string, number> = {
-      shallow3: 0.3,
-      resnet20: 1,
-      resnet32: 1.65,
-      resnet44: 2.3,
-      resnet56: 3,
-      resnet110: 6,
-    };
-    const all: Record<string, unknown> = {};
-    for (const model of Object.keys(cost)) {
-      const r = cost[model]! / cost[s.model]!;
-      for (const choice of ['auto', 'webgpu', 'webgl', 'cpu']) {
-        const gpu = choice === 'auto' || choice === 'webgpu';
-        for (let batch = 1; batch <= 16; batch++) {
-          all[`${model}/${choice}/${batch}`] = {
-            ...s,
-            model,
-            backend: gpu ? 'webgpu' : choice,
-            device: gpu ? s.device : '',
-            batch,
-            secondsPerStep: (s.secondsPerStep * r * batch) / s.batch,
-            evalSecondsPerImage: s.evalSecondsPerImage * r,
-            measuredAt: Date.now(),
-          };
+  // The init script runs in the page and cannot import: the cost table travels as an argument.
+  await page.addInitScript(
+    ({ s, cost }) => {
+      const all: Record<string, unknown> = {};
+      for (const model of Object.keys(cost)) {
+        const r = cost[model]! / cost[s.model]!;
+        for (const choice of ['auto', 'webgpu', 'webgl', 'cpu']) {
+          const gpu = choice === 'auto' || choice === 'webgpu';
+          for (let batch = 1; batch <= 16; batch++) {
+            all[`${model}/${choice}/${batch}`] = {
+              ...s,
+              model,
+              backend: gpu ? 'webgpu' : choice,
+              device: gpu ? s.device : '',
+              batch,
+              secondsPerStep: (s.secondsPerStep * r * batch) / s.batch,
+              evalSecondsPerImage: s.evalSecondsPerImage * r,
+              measuredAt: Date.now(),
+            };
+          }
         }
       }
-    }
-    // Only where the spec has not stored its own (a reload keeps what the page measured).
-    if (!localStorage.getItem('lab.speeds.v1'))
-      localStorage.setItem('lab.speeds.v1', JSON.stringify(all));
-  }, base);
+      // Only where the spec has not stored its own (a reload keeps what the page measured).
+      if (!localStorage.getItem('lab.speeds.v1'))
+        localStorage.setItem('lab.speeds.v1', JSON.stringify(all));
+    },
+    { s: base, cost: MODEL_COST as Record<string, number> },
+  );
 }
