@@ -18,7 +18,7 @@ test('a sweep whose runs tie says so and offers no "best" value', async ({ lab, 
   await expect(page.getByTestId('sweep-apply-best')).toHaveCount(0);
 });
 
-test('a log-y switch shows a diverged overlay whole; series can be switched off', async ({
+test('a log-y switch shows a diverged overlay whole; live and saved series can be switched off', async ({
   lab,
   page,
 }) => {
@@ -56,4 +56,22 @@ test('a log-y switch shows a diverged overlay whole; series can be switched off'
   await page.getByTestId('loss-series.loss').uncheck();
   await expect(raw).toHaveCount(0);
   await expect(lab.chart.locator('[data-series="smooth"]')).toHaveCount(1);
+
+  // Each saved run has its own switch, named by the run, that the keyboard reaches and flips.
+  const diverged = page.getByRole('checkbox', { name: 'Diverged (saved run)' });
+  const divergedLines = lab.chart.locator('.overlay-line--bad path.recharts-line-curve');
+  const steadyLines = lab.chart.locator('.overlay-line--good path.recharts-line-curve');
+  await expect(divergedLines).toHaveCount(1);
+  await expect(steadyLines).toHaveCount(2);
+  await diverged.focus();
+  await page.keyboard.press('Space');
+  await expect(diverged).not.toBeChecked();
+  await expect(divergedLines).toHaveCount(0);
+  await expect(steadyLines).toHaveCount(2);
+  // The hidden run no longer sets the scale: the log axis ends near the steady run's losses.
+  await expect(ticks.filter({ hasText: '1.0e+6' })).toHaveCount(0);
+  await page.keyboard.press('Space');
+  await expect(diverged).toBeChecked();
+  await expect(divergedLines).toHaveCount(1);
+  await expect(ticks.filter({ hasText: '1.0e+6' })).toHaveCount(1);
 });

@@ -82,6 +82,46 @@ test('budget presets fit the measured speed; the class demo says why it is the l
   await expect(page.getByRole('tab', { name: /demo/i })).toHaveAttribute('aria-selected', 'true');
 });
 
+test('range tests, sweeps and the demo say how long Start takes, loading included', async ({
+  lab,
+  page,
+}) => {
+  // A slow server: each shard arrives 1.5 s late, and the page times its first shards.
+  await page.route('**/data/cifar10/*.bin', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.goto(query({ ...TINY, mode: 'range', rangeSteps: '40' }));
+  await expect(lab.status).toContainText(/ready/i, { timeout: 120_000 });
+  const estimate = page.getByTestId('estimate');
+  await expect(estimate).toContainText(/This range test takes at most about \d/);
+  const seconds = async () => Number(await estimate.getAttribute('data-seconds'));
+  const forty = await seconds();
+  expect(forty).toBeGreaterThan(0);
+  // Twice the iterations: a longer sweep, and the estimate says so.
+  await lab.number('rangeSteps').fill('80');
+  await lab.number('rangeSteps').blur();
+  await expect.poll(seconds).toBeGreaterThan(forty * 1.5);
+
+  await page.getByRole('tab', { name: 'Sweeps' }).click();
+  await page.getByTestId('sweep.values').fill('1e-3, 1e-4, 0');
+  await expect(estimate).toContainText(/These 3 runs take about \d/);
+  await page.getByRole('tab', { name: 'Super-convergence demo' }).click();
+  await expect(estimate).toContainText(/These 2 runs take about \d/);
+
+  // The two shards already loaded hold 5,000 training images: 12,000 need two more shards, and
+  // the estimate counts their loading at the speed this server was measured at (≥ 1.5 s each).
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await expect(estimate).toHaveAttribute('data-load-seconds', '0');
+  await expect(estimate).not.toContainText('to load the images');
+  const before = await seconds();
+  await lab.number('trainSize').fill('12000');
+  await lab.number('trainSize').blur();
+  await expect(estimate).toContainText(/including about \d+ s to load the images/);
+  expect(Number(await estimate.getAttribute('data-load-seconds'))).toBeGreaterThanOrEqual(2);
+  expect(await seconds()).toBeGreaterThan(before);
+});
+
 test('a new model brings its own LR bounds and weight decay unless the link set them', async ({
   lab,
   page,

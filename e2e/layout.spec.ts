@@ -42,6 +42,41 @@ for (const size of SIZES) {
   });
 }
 
+test('on a phone the settings fold into groups that open from the keyboard', async ({
+  lab,
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.route('**/data/**', (route) => route.abort());
+  await page.goto(query({ ...TINY }));
+  // Start and the top of the loss chart within the first ~900 px of the page.
+  const start = (await lab.button('Start').boundingBox())!;
+  const chart = (await lab.chart.boundingBox())!;
+  expect(start.y + start.height).toBeLessThanOrEqual(900);
+  expect(chart.y).toBeLessThan(900);
+  // Closed at first: the settings are a few headings long, not every control.
+  const model = page.getByTestId('control.model.select');
+  await expect(model).toBeHidden();
+  const toggle = page.getByTestId('settings.data.toggle');
+  await expect(toggle).toHaveText('Network and data');
+  const settings = (await page.locator('.settings-panel').boundingBox())!;
+  const schedule = (await page.getByTestId('settings.schedule.toggle').boundingBox())!;
+  expect(schedule.y - settings.y).toBeLessThan(600);
+  await testInfo.attach('settings-folded-390x844.png', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
+
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(model).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(model).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+  await expect(model).toBeHidden();
+});
+
 test('the keyboard reaches Start in two presses and the focus is never dropped', async ({
   lab,
   page,

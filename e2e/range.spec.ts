@@ -34,6 +34,23 @@ test('an LR range test suggests a maximum LR; Apply sets the sliders and the URL
   if (diverged === 0) expect(points).toBe(16);
   expect(Number(await chart.getAttribute('data-val-points'))).toBeGreaterThan(0);
 
+  // Every suggestion marker drawn ("min ÷ 10" included) and its label lie inside the plotted
+  // sweep: none sits beyond the LR axis's ends or runs over either y axis.
+  const plot = (await chart.locator('.recharts-cartesian-grid').boundingBox())!;
+  const labels = chart.locator('.range-marker-label');
+  await expect(labels.filter({ hasText: 'valley' })).toHaveCount(1);
+  for (const label of await labels.all()) {
+    const box = (await label.boundingBox())!;
+    const text = await label.textContent();
+    expect(box.x, `"${text}" left edge`).toBeGreaterThanOrEqual(plot.x - 1);
+    expect(box.x + box.width, `"${text}" right edge`).toBeLessThanOrEqual(plot.x + plot.width + 1);
+  }
+  for (const line of await chart.locator('.recharts-reference-line-line').all()) {
+    const box = (await line.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(plot.x - 1);
+    expect(box.x).toBeLessThanOrEqual(plot.x + plot.width + 1);
+  }
+
   await page.getByRole('button', { name: 'Apply to training' }).click();
   await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
   await expect(page).toHaveURL(/mode=train/);

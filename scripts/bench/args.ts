@@ -14,6 +14,8 @@ export interface BenchArgs {
   inputBatches: number;
   /** print the input-pipeline figures only (no training steps) */
   inputOnly: boolean;
+  /** print the engine step's dispatch / traffic / FLOP count at batch 128 only (no timing) */
+  countOnly: boolean;
 }
 
 const DEFAULTS: BenchArgs = {
@@ -26,6 +28,7 @@ const DEFAULTS: BenchArgs = {
   inputBatch: 128,
   inputBatches: 100,
   inputOnly: false,
+  countOnly: false,
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -41,6 +44,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'input-batch': { type: 'string' },
       'input-batches': { type: 'string' },
       'input-only': { type: 'boolean' },
+      'count-only': { type: 'boolean' },
     },
   });
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
@@ -68,5 +72,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     inputBatch: int('input-batch', values['input-batch'], DEFAULTS.inputBatch, 1),
     inputBatches: int('input-batches', values['input-batches'], DEFAULTS.inputBatches, 1),
     inputOnly: values['input-only'] ?? DEFAULTS.inputOnly,
+    countOnly: values['count-only'] ?? DEFAULTS.countOnly,
   };
 }

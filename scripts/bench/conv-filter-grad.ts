@@ -60,14 +60,14 @@ function parse(argv: string[]): Args {
   };
 }
 
-const median = (v: number[]) => {
+export const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
 /** ms per call of `f`: C calls enqueued, the last one read back. */
-async function sample(f: () => tf.Tensor, calls: number): Promise<number> {
+export async function sample(f: () => tf.Tensor, calls: number): Promise<number> {
   const t0 = performance.now();
   let last: tf.Tensor | null = null;
   for (let i = 0; i < calls; i++) {
@@ -80,7 +80,7 @@ async function sample(f: () => tf.Tensor, calls: number): Promise<number> {
 }
 
 /** ResNet-56 layers: the stem, each stage's stride-1 conv, and the two stride-2 transitions. */
-const LAYERS = [
+export const LAYERS = [
   { name: 'stem 3→16 32²', hw: 32, ci: 3, co: 16, stride: 1 },
   { name: 'stage1 16→16 32²', hw: 32, ci: 16, co: 16, stride: 1 },
   { name: 'down 16→32 32²/2', hw: 32, ci: 16, co: 32, stride: 2 },

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseBenchArgs } from './args';
 import { benchBoth, randomBatch } from './builds';
+import { countEngineStep, countTable } from './count-step';
 import { median, type StepFigures } from './measure';
 import { measureAssembly, measureThroughput } from './pipeline';
 import { useNodeWebGpu } from './webgpu-node';
@@ -20,6 +21,9 @@ function describe(name: string, f: StepFigures, batch: number): void {
   );
 }
 
+/** The batch the issue's traffic target is set at (bytes scale with it; dispatches do not). */
+const COUNT_BATCH = 128;
+
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function main(argv: string[]): Promise<void> {
@@ -30,6 +34,19 @@ export async function main(argv: string[]): Promise<void> {
     `bench: ResNet-${args.depth}, batch ${args.batch}, ${args.warmup} warm-up + ${args.steps} timed steps`,
   );
   log(`adapter: ${adapter}; tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}`);
+
+  // Counted, not timed: the same on every machine, so it comes first and fails fast.
+  const count = countEngineStep(args, COUNT_BATCH);
+  log(countTable(count));
+  const countFigures = {
+    dispatchesPerStep: count.total.dispatches,
+    trafficBytesPerStep128: count.total.bytes,
+    flopsPerStep128: count.total.flops,
+  };
+  if (args.countOnly) {
+    log(JSON.stringify({ ...countFigures, depth: args.depth, adapter }));
+    return;
+  }
 
   const assembly = await measureAssembly(args.batch, 20);
   log(
@@ -87,6 +104,7 @@ export async function main(argv: string[]): Promise<void> {
     naiveStepWallMs: round(naive.wallMs, 0),
     assembleHostMsPerBatch: round(assembly.hostMs, 3),
     ...inputFigures,
+    ...countFigures,
     leakedTensorsPerStep: engine.leakedTensors,
     naiveLeakedTensorsPerStep: naive.leakedTensors,
     depth: args.depth,

@@ -1,61 +1,82 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine (the `run` tool, carry [".device"]) after scripts/gpu/pack.sh here.
-# Unpacks Node, Dawn and the Vulkan loader, points Dawn at the NVIDIA ICD, then runs the stages
-# named in $STAGES (default: all), each under its own time limit. Logs go to $OUT/gpu.log.
+# The one prepared GPU check (issue: "A training step that runs at GPU speed"). On the GPU machine
+# (the `run` tool, carry [".device"], after scripts/gpu/pack.sh here) it unpacks Node, Dawn and
+# the Vulkan loader, points Dawn at the NVIDIA ICD and runs, in about 6 minutes:
+#   probe     adapter, features, a matmul's GFLOP/s
+#   count     the engine step's dispatches, bytes and FLOPs at batch 128 (ResNet-56)
+#   ips       ResNet-20 and -56 images/s at batch 128 and 512, each beside PyTorch eager of the
+#             same network in the same command
+#   profile   GPU ms per kernel kind of one ResNet-56 step, Dawn's timestamp quantization off
+#   twin      engine vs PyTorch (cuda, float32) losses over 20 steps from the same weights
+# `DRY=1 bash scripts/gpu/device.sh` runs the same stages here, on SwiftShader and PyTorch's cpu,
+# at tiny sizes: it proves the script end to end before device minutes are spent. STAGES="a b"
+# runs only those; extra stages (convgrad, inputgrad) run only when named. Log: $OUT/gpu.log.
 set -u
-D=.device
-B=/tmp/gpu
-OUT=${OUT:-/tmp/out}
-mkdir -p "$B" "$OUT" "$D/node_modules/webgpu/dist/linux-x64"
-xz -dc "$D/node.xz" >"$B/node" && chmod +x "$B/node"
-xz -dc "$D/dawn.node.xz" >"$D/node_modules/webgpu/dist/linux-x64/dawn.node"
-for f in "$D"/gl/*.deb; do dpkg -x "$f" /; done
-ldconfig
-# The bench's input-pipeline figure reads CIFAR records from this path (a 2 MB prefix here).
-mkdir -p /work/shared/datasets/cifar10
-cp "$D/cifar-prefix.tar.gz" /work/shared/datasets/cifar10/cifar-10-binary.tar.gz
-export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-export VK_ICD_FILENAMES=$VK_DRIVER_FILES
-export LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/nvidia/lib:${LD_LIBRARY_PATH:-}
+OUT=${OUT:-/tmp/gpu-out}
+mkdir -p "$OUT"
+if [ "${DRY:-0}" = 1 ]; then
+  export LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+  N="npx tsx scripts/gpu/driver.ts"
+  T="/usr/bin/python3 scripts/gpu/resnet56_torch.py --device cpu --warmup 1"
+  DATA=../shared/datasets/cifar10/cifar-10-binary.tar.gz
+  B1=2 B2=4 STEPS=2 WARM=1 DEPTHS="20" TWIN="--depth 20 --batch 4 --steps 3 --device cpu"
+  TWIN_PY=/usr/bin/python3 SLOW=4 PROBE=256 # SwiftShader: every stage gets 4× its GPU time limit
+else
+  D=.device
+  B=/tmp/gpu
+  mkdir -p "$B" "$D/node_modules/webgpu/dist/linux-x64"
+  xz -dc "$D/node.xz" >"$B/node" && chmod +x "$B/node"
+  xz -dc "$D/dawn.node.xz" >"$D/node_modules/webgpu/dist/linux-x64/dawn.node"
+  for f in "$D"/gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+  # The bench's input-pipeline figure reads CIFAR records from the shared path.
+  mkdir -p /work/shared/datasets/cifar10
+  cp "$D/cifar-mini.tar.gz" /work/shared/datasets/cifar10/cifar-10-binary.tar.gz
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+  export VK_ICD_FILENAMES=$VK_DRIVER_FILES
+  export LD_LIBRARY_PATH=/usr/local/nvidia/lib64:/usr/local/nvidia/lib:${LD_LIBRARY_PATH:-}
+  N="$B/node $D/driver.mjs"
+  T="python3 scripts/gpu/resnet56_torch.py"
+  DATA=$D/cifar-mini.tar.gz
+  B1=128 B2=512 STEPS=20 WARM=3 DEPTHS="20 56" TWIN="--depth 56 --batch 128 --steps 20"
+  TWIN_PY=python3 SLOW=1 PROBE=2048
+fi
 export PYTHONUNBUFFERED=1
 L="$OUT/gpu.log"
 {
   date -u
-  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv
-  "$B/node" --version
-  ls /usr/local/nvidia/share/vulkan/icd.d/ 2>&1
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv 2>&1 | head -3
+  node --version 2>/dev/null
 } 2>&1 | tee -a "$L"
 stage() { # name, seconds, command...
-  local name=$1 secs=$2
+  local name=$1 secs=$(($2 * SLOW))
   shift 2
-  case " ${STAGES:-all} " in *" all "* | *" $name "*) ;; *) return 0 ;; esac
+  case " ${STAGES:-all} " in
+    *" $name "*) ;;
+    *" all "*) case " convgrad inputgrad " in *" $name "*) return 0 ;; esac ;;
+    *) return 0 ;;
+  esac
   echo "=== $name: $*" | tee -a "$L"
   local t0=$SECONDS
   timeout "$secs" "$@" 2>&1 | tee -a "$L"
-  echo "=== $name rc=${PIPESTATUS[0]} ${SECONDS}s→$((SECONDS - t0))s" | tee -a "$L"
+  local rc=${PIPESTATUS[0]}
+  [ "$rc" = 0 ] || FAILED="$FAILED $name"
+  echo "=== $name rc=$rc ${SECONDS}s→$((SECONDS - t0))s" | tee -a "$L"
 }
-N="$B/node $D/driver.mjs"
-T="python3 scripts/gpu/resnet56_torch.py"
-stage probe 90 $N probe
-if ! grep -q '"probe"' "$L"; then # diagnostics, then retry with Chromium's newer Vulkan loader
-  cat "$VK_DRIVER_FILES"; ldconfig -p | grep -E 'libvulkan|GLX_nvidia|GLdispatch'
-  export LD_LIBRARY_PATH=$PWD/$D/chromium:$LD_LIBRARY_PATH VK_LOADER_DEBUG=error,warn
-  stage probe 90 $N probe
-  unset VK_LOADER_DEBUG
-fi
-stage bench 240 $N bench --batch 128
-stage train128 120 $N train --batch 128 --steps 20 --warmup 3
-stage torch128 60 $T --batch 128
-stage train512 150 $N train --batch 512 --steps 10 --warmup 2
-stage torch512 60 $T --batch 512
-stage profile 120 $N profile --batch 128
-stage convs 90 $N convs --batch 128
-# Experiment: filter gradients as forward convs (driver.ts useFilterGradViaConv).
-stage train128fg 120 $N train --batch 128 --steps 20 --warmup 3 --filter-grad conv
-stage train512fg 150 $N train --batch 512 --steps 10 --warmup 2 --filter-grad conv
-stage profilefg 120 $N profile --batch 128 --filter-grad conv
-# The tiled split-K filter gradient (src/engine/ops/conv-filter-grad.ts; train/profile above
-# already use it, being the engine default): per-layer times, and the engine with tfjs's kernel.
-stage convgrad 120 $N convgrad --batch 128 --repeats 5 --calls 8
-stage train128tfjs 120 $N train --batch 128 --steps 20 --warmup 3 --filter-grad tfjs
-stage torchcl 90 bash -c "$T --batch 128 --channels-last && $T --batch 512 --channels-last"
+FAILED=""
+stage probe 60 $N probe --size "$PROBE"
+stage count 60 $N bench --count-only --depth 56
+for depth in $DEPTHS; do
+  for batch in $B1 $B2; do
+    stage ips 60 $N train --depth "$depth" --batch "$batch" --steps "$STEPS" --warmup "$WARM"
+    stage ips 40 $T --depth "$depth" --batch "$batch" --steps "$STEPS"
+  done
+done
+DAWN_FLAGS="disable-dawn-features=timestamp_quantization" \
+  stage profile 60 $N profile --depth "${DEPTHS##* }" --batch "$B1" --warmup "$WARM"
+# shellcheck disable=SC2086
+stage twin 90 $N twin $TWIN --data "$DATA" --out "$OUT/twin" --python "$TWIN_PY"
+stage convgrad 120 $N convgrad --batch "$B1" --repeats 5 --calls 8
+stage inputgrad 120 $N inputgrad --batch "$B1" --repeats 5 --calls 8
+echo "=== done in ${SECONDS}s; failed:${FAILED:- none}" | tee -a "$L"
+[ -z "$FAILED" ]

@@ -1,12 +1,14 @@
 /**
  * GPU-machine driver, bundled into one file by scripts/gpu/pack.sh and run there by
  * scripts/gpu/device.sh (see docs/benchmarks.md, "GPU"). Subcommands:
- *   probe                         adapter, features, and a ~1 s matmul (GFLOP/s) to prove the GPU
+ *   probe [--size N]              adapter, features, and a ~1 s matmul (GFLOP/s) to prove the GPU
  *   bench [bench flags]           exactly `npm run bench` (scripts/bench/run.ts)
  *   train --batch B --steps N     engine ResNet training images/s (one readback at the end)
  *   profile --batch B             GPU ms per kernel family of one engine step (timestamp queries)
  *   convs --batch B               forward conv vs input/filter gradients at ResNet-56 shapes
  *   convgrad --batch B            tfjs's filter gradient vs the engine's tiled kernel, per layer
+ *   inputgrad --batch B           tfjs's naive input gradient vs its MM kernel, per layer
+ *   twin --depth D --batch B --data TAR   engine vs PyTorch losses from the same weights
  * train/profile take --filter-grad tiled (engine default) | tfjs (naive) | conv (forward conv).
  * Every subcommand prints one JSON line last.
  */
@@ -16,8 +18,10 @@ import { buildModel, type ModelId } from '../../src/engine/models/index';
 import { filterGradViaConv } from '../../src/engine/ops/conv';
 import { filterGradTiled, setEngineFilterGrad } from '../../src/engine/ops/conv-filter-grad';
 import { main as convgradMain } from '../bench/conv-filter-grad';
+import { main as inputgradMain } from '../bench/conv-input-grad';
 import { createTrainStep, type TrainStep } from '../../src/engine/train-step';
 import { main as benchMain } from '../bench/run';
+import { twin } from './twin';
 
 const SEED = 1;
 const LR = 0.05;
@@ -146,10 +150,13 @@ async function repeatFor(f: () => tf.Tensor, seconds: number): Promise<{ n: numb
   return { n, ms: performance.now() - t0 };
 }
 
-async function probe(): Promise<void> {
+async function probe(argv: string[]): Promise<void> {
   const adapter = await setUp();
   log(`adapter ${JSON.stringify(adapter)}`);
-  const size = 2048;
+  // 2048³ proves a GPU in about a second; the dry run on SwiftShader passes a small --size.
+  const size = Number(
+    parseArgs({ args: argv, options: { size: { type: 'string' } } }).values.size ?? 2048,
+  );
   const a = tf.randomNormal([size, size]);
   const b = tf.randomNormal([size, size]);
   const { n, ms } = await repeatFor(() => tf.matMul(a, b), 1);
@@ -333,13 +340,23 @@ async function convs(argv: string[]): Promise<void> {
 
 const [cmd, ...rest] = process.argv.slice(2);
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  probe: () => probe(),
+  probe,
   bench: async (argv) => {
     await benchMain(argv);
   },
   train,
   profile,
   convs,
+  // tfjs's naive input gradient vs its MM kernel (scripts/bench/conv-input-grad.ts)
+  inputgrad: async (argv) => {
+    const adapter = await setUp();
+    await inputgradMain(argv, `${adapter.vendor} / ${adapter.device}`);
+  },
+  // engine vs PyTorch from the same weights on the same records (scripts/gpu/twin.ts)
+  twin: async (argv) => {
+    await setUp();
+    await twin(argv);
+  },
   // tfjs's filter gradient vs the tiled one at ResNet-56 shapes (scripts/bench/conv-filter-grad.ts)
   convgrad: async (argv) => {
     const adapter = await setUp();

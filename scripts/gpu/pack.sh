@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds .device/ (ignored) for the GPU machine: one bundled driver, Node, Dawn, the Vulkan loader
-# debs and a 2 MB prefix of the CIFAR-10 tarball (bench's input-pipeline figure). Run from the
+# debs and a small CIFAR-10 tarball (the twin stage and the bench's input figure). Run from the
 # repository root; then `run` scripts/gpu/device.sh with carry [".device"] (see docs/benchmarks.md).
 set -euo pipefail
 D=.device
@@ -23,6 +23,9 @@ fi
 # Fallback loader for device.sh, tried only if the Debian one finds no adapter.
 mkdir -p "$D/chromium"
 [ -f /usr/lib/chromium/libvulkan.so.1 ] && cp /usr/lib/chromium/libvulkan.so.1 "$D/chromium/"
-[ -f "$D/cifar-prefix.tar.gz" ] || gzip -dc /work/shared/datasets/cifar10/cifar-10-binary.tar.gz |
-  head -c 2200000 | gzip -1 >"$D/cifar-prefix.tar.gz" || true
+# A small valid CIFAR-10 tarball (ignored, never committed): data_batch_1's first 2,560 records
+# (20 steps of 128 for the twin stage), one record of each other training file and 100 test
+# records, so that both the engine and the exported train.py read it as the real thing.
+[ -f "$D/cifar-mini.tar.gz" ] || python3 scripts/gpu/mini_cifar.py \
+  ../shared/datasets/cifar10/cifar-10-binary.tar.gz "$D/cifar-mini.tar.gz"
 du -sh "$D"

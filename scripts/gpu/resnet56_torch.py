@@ -1,7 +1,8 @@
-"""PyTorch eager reference for docs/benchmarks.md: CIFAR ResNet-56 (He et al. 2016, option-A
-shortcuts), SGD momentum 0.9 + weight decay 5e-4, fp32, random inputs, timed with cuda sync.
+"""PyTorch eager reference for docs/benchmarks.md: CIFAR ResNet-20 to -110 (He et al. 2016,
+option-A shortcuts), SGD momentum 0.9 + weight decay 5e-4, fp32, random inputs, timed with cuda sync.
 
-    python3 scripts/gpu/resnet56_torch.py --batch 128 [--steps 20] [--channels-last] [--tf32]
+    python3 scripts/gpu/resnet56_torch.py --batch 128 [--depth 56] [--steps 20] [--channels-last]
+        [--tf32] [--device cpu]
 
 Prints one JSON line last. Kernels per step are counted with torch.profiler (CUDA kernels only).
 """
@@ -66,12 +67,15 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--channels-last", action="store_true")
     p.add_argument("--tf32", action="store_true", help="allow TF32 (default: strict fp32)")
+    p.add_argument("--device", default="cuda", help="cuda, or cpu for the dry run (DRY=1)")
     a = p.parse_args()
+    cuda = a.device.startswith("cuda")
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
 
     torch.backends.cuda.matmul.allow_tf32 = a.tf32
     torch.backends.cudnn.allow_tf32 = a.tf32
     torch.backends.cudnn.benchmark = True
-    dev = torch.device("cuda")
+    dev = torch.device(a.device)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = ResNet((a.depth - 2) // 6).to(dev, memory_format=fmt)
     params = sum(p.numel() for p in model.parameters())
@@ -88,7 +92,7 @@ def main() -> None:
 
     for _ in range(a.warmup):
         step()
-    torch.cuda.synchronize()
+    sync()
     t0 = time.perf_counter()
     for _ in range(a.steps):
         loss = step()
@@ -97,6 +101,8 @@ def main() -> None:
 
     kernels = None
     try:
+        if not cuda:
+            raise RuntimeError("no CUDA kernels to count on %s" % a.device)
         from torch.profiler import ProfilerActivity, profile
 
         with profile(activities=[ProfilerActivity.CUDA]) as prof:
@@ -110,7 +116,7 @@ def main() -> None:
 
     res = {
         "torch": torch.__version__,
-        "gpu": torch.cuda.get_device_name(0),
+        "gpu": torch.cuda.get_device_name(0) if cuda else a.device,
         "model": f"resnet{a.depth}",
         "params": params,
         "batch": a.batch,
@@ -121,7 +127,7 @@ def main() -> None:
         "imagesPerSecond": round(a.steps * a.batch / (ms / 1000)),
         "cudaKernelsPerStep": kernels,
         "lastLoss": round(last, 4),
-        "peakMemMB": round(torch.cuda.max_memory_allocated() / 2**20),
+        "peakMemMB": round(torch.cuda.max_memory_allocated() / 2**20) if cuda else None,
     }
     print(
         f"torch ResNet-{a.depth} batch {a.batch}{' channels-last' if a.channels_last else ''}"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { packCheckpoint, rngSeedAfter, unpackCheckpoint } from './checkpoint';
 import { defaultConfig } from './config';
+import { toCheckpointConfig } from './config-travel';
 import { Rng } from './rng';
 
 const tensors = {
@@ -11,7 +12,7 @@ const tensors = {
 const shapes = { params: [[2, 3], [2]], stats: [[1]], velocities: [[2, 3], [2]] };
 const meta = {
   runId: 'run-1',
-  config: defaultConfig(),
+  config: toCheckpointConfig(defaultConfig()),
   step: 42,
   totalSteps: 100,
   augmentSeed: 123,

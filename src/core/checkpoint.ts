@@ -3,7 +3,7 @@
  * float of the run's state in one ArrayBuffer, so a save is one structured clone, not hundreds.
  * Reading one is untrusted (a stale or corrupt record): `unpackCheckpoint` checks every length.
  */
-import type { TrainConfig } from './config';
+import { restoreCheckpointConfig, type CheckpointConfig } from './config-travel';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -19,7 +19,8 @@ export type CheckpointShapes = { [K in keyof CheckpointTensors]: number[][] };
 export interface CheckpointMeta {
   version: typeof CHECKPOINT_VERSION;
   runId: string;
-  config: TrainConfig;
+  /** The training settings only (`toCheckpointConfig`): page state does not resume a run. */
+  config: CheckpointConfig;
   /** Steps done; training continues at step + 1 (data order and schedule follow from it). */
   step: number;
   totalSteps: number;
@@ -99,7 +100,8 @@ export function unpackCheckpoint(raw: unknown): {
     }
   }
   if (offset !== floats.length) throw new Error('checkpoint: data has extra bytes');
-  return { meta, tensors };
+  // Checkpoints stored before the settings split also hold page keys: they are dropped here.
+  return { meta: { ...meta, config: restoreCheckpointConfig(meta.config) }, tensors };
 }
 
 /**

@@ -2,24 +2,24 @@
  * Rules over a whole configuration: how long its run is, which settings its schedule reads, and the
  * cross-field checks that single-field ranges (config.ts's schema) cannot express.
  */
-import { formatValue, SCHEMA, type TrainConfig } from './config';
+import { formatValue, SCHEMA, type EngineConfig } from './config';
 import { runLength } from './run-length';
 
 /**
  * Iterations per epoch and in the whole run, as the engine counts them (run-length.ts: partial
  * batches dropped), before the dataset caps `trainSize`.
  */
-export function runSteps(c: TrainConfig): { stepsPerEpoch: number; totalSteps: number } {
+export function runSteps(c: EngineConfig): { stepsPerEpoch: number; totalSteps: number } {
   return runLength(c, Infinity);
 }
 
 /** The cyclical-LR half cycle in iterations: at least one. */
-export function clrStepIterations(c: TrainConfig, stepsPerEpoch: number): number {
+export function clrStepIterations(c: EngineConfig, stepsPerEpoch: number): number {
   return Math.max(1, Math.round(c.stepSize * stepsPerEpoch));
 }
 
 /** Which settings the chosen schedule reads, so the form shows only those and checks only those. */
-export function scheduleUses(c: Pick<TrainConfig, 'schedule' | 'momSchedule'>) {
+export function scheduleUses(c: Pick<EngineConfig, 'schedule' | 'momSchedule'>) {
   const flat = c.schedule === 'constant' || c.schedule === 'multistep';
   const clr = c.schedule.startsWith('clr-');
   return {
@@ -34,8 +34,8 @@ export function scheduleUses(c: Pick<TrainConfig, 'schedule' | 'momSchedule'>) {
 }
 
 /** Cross-field rules that single-field ranges cannot express. Returns errors that block Start. */
-export function validateConfig(c: TrainConfig): { key: keyof TrainConfig; message: string }[] {
-  const errors: { key: keyof TrainConfig; message: string }[] = [];
+export function validateConfig(c: EngineConfig): { key: keyof EngineConfig; message: string }[] {
+  const errors: { key: keyof EngineConfig; message: string }[] = [];
   const uses = scheduleUses(c);
   if (!(c.lrMax > 0)) errors.push({ key: 'lrMax', message: 'LR max must be positive' });
   if (uses.lrMin && !(c.lrMin > 0))

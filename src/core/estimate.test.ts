@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
+import { rangeEvalCount } from './range-test';
 import {
+  dataLoadSeconds,
+  estimatePlan,
+  estimateRangeTest,
   estimateRun,
   extrapolate,
+  imagesToLoad,
+  measuredLoadRate,
+  SHARD_BYTES_PER_IMAGE,
   formatAbout,
   formatLeft,
   isStale,
@@ -65,6 +72,111 @@ describe('estimateRun', () => {
     const r = extrapolate(sample, 'resnet56');
     expect(r.secondsPerStep).toBeCloseTo(8);
     expect(r.model).toBe('resnet56');
+  });
+});
+
+describe('data load', () => {
+  it.each([
+    // trainSize, valSize, loaded → images still to load (whole 5,000-image shards per split)
+    [1024, 256, 0, 10_000],
+    [1024, 256, 10_000, 0],
+    [12_000, 256, 10_000, 10_000],
+    [50_000, 10_000, 0, 60_000],
+    [50_000, 10_000, 15_000, 45_000],
+    [1024, 256, 60_000, 0],
+  ])('train %i, val %i, %i loaded → %i to load', (trainSize, valSize, loaded, images) => {
+    expect(imagesToLoad({ trainSize, valSize }, loaded)).toBe(images);
+  });
+
+  it.each([
+    [0, 20e6, 0],
+    [10_000, 20e6, (10_000 * 3073) / 20e6],
+    [60_000, 1e6, 184.38],
+    [5_000, 0, 0],
+  ])('%i images at %d B/s → %d s', (images, rate, seconds) => {
+    expect(SHARD_BYTES_PER_IMAGE).toBe(3073);
+    expect(dataLoadSeconds(images, rate)).toBeCloseTo(seconds);
+  });
+});
+
+describe('measuredLoadRate', () => {
+  it.each([
+    ['one shard in a second', { ms: 0, loaded: 5000 }, { ms: 1000, loaded: 10_000 }, 5000 * 3073],
+    ['two shards in 4 s', { ms: 500, loaded: 5000 }, { ms: 4500, loaded: 15_000 }, 2500 * 3073],
+    ['no new images', { ms: 0, loaded: 5000 }, { ms: 1000, loaded: 5000 }, null],
+    ['too short to time', { ms: 0, loaded: 5000 }, { ms: 10, loaded: 10_000 }, null],
+    ['out of order', { ms: 1000, loaded: 5000 }, { ms: 0, loaded: 10_000 }, null],
+  ])('%s', (_name, a, b, rate) => {
+    expect(measuredLoadRate(a, b)).toBe(rate);
+  });
+});
+
+describe('range test and plans', () => {
+  it.each([
+    [100, 10],
+    [95, 10],
+    [104, 11],
+    [5, 5],
+    [1, 1],
+    [0, 0],
+  ])('a %i-iteration sweep validates %i times', (steps, evals) => {
+    expect(rangeEvalCount(steps)).toBe(evals);
+  });
+
+  it('times a range test by its iterations and ~10 passes over at most 512 images', () => {
+    const c = { ...defaultConfig(), valSize: 1000, batchSize: 16 };
+    const e = estimateRangeTest(c, 100, sample);
+    expect(e.train).toBeCloseTo(100 * 0.8);
+    expect(e.eval).toBeCloseTo(10 * 512 * 0.01);
+    expect(e.total).toBeCloseTo(80 + 51.2 + 5);
+  });
+
+  const small = { ...defaultConfig(), trainSize: 320, valSize: 40, batchSize: 16, epochs: 2 };
+  const one = estimateRun(small, sample);
+
+  it.each([
+    ['one run', [{ config: small }], one.train + one.eval + 5],
+    [
+      'two runs, one warm-up',
+      [{ config: small }, { config: small }],
+      2 * (one.train + one.eval) + 5,
+    ],
+    [
+      'two batches, two warm-ups',
+      [{ config: small }, { config: { ...small, batchSize: 32 } }],
+      // Batch 32: 20 steps × 1.6 s; 40 → 64 padded validation images × 2 passes × 0.01 s.
+      one.train + one.eval + 20 * 1.6 + 64 * 2 * 0.01 + 2 * 5,
+    ],
+  ] as const)('%s', (_name, runs, total) => {
+    const e = estimatePlan(runs, () => sample, { loadedImages: 10_000 });
+    expect(e?.data).toBe(0);
+    expect(e?.total).toBeCloseTo(total);
+  });
+
+  it('adds the data load once, for the largest subset, when shards are not loaded', () => {
+    const big = { ...small, trainSize: 12_000 };
+    const e = estimatePlan([{ config: small }, { config: big }], () => sample, {
+      loadedImages: 0,
+      bytesPerSecond: 3073 * 1000,
+    });
+    // 15,000 train + 5,000 validation images at 1,000 images/s.
+    expect(e?.data).toBeCloseTo(20);
+    expect(e?.total).toBeCloseTo((e?.train ?? 0) + (e?.eval ?? 0) + 5 + 20);
+  });
+
+  it('counts sweep validations and range tests in a plan; no speed, no estimate', () => {
+    const e = estimatePlan(
+      [
+        { config: small, evalsPerEpoch: 2 },
+        { config: small, rangeSteps: 50 },
+      ],
+      () => sample,
+      { loadedImages: 10_000 },
+    );
+    expect(e?.eval).toBeCloseTo(2 * 2 * 48 * 0.01 + rangeEvalCount(50) * 48 * 0.01);
+    expect(e?.train).toBeCloseTo(32 + 50 * 0.8);
+    expect(estimatePlan([{ config: small }], () => null)).toBeNull();
+    expect(estimatePlan([], () => sample)).toBeNull();
   });
 });
 

@@ -4,6 +4,8 @@
  */
 import type { BackendChoice, BackendName, ModelName, TrainConfig } from './config';
 import { runSteps } from './config';
+import { PIXELS_PER_IMAGE, SHARD_IMAGES } from './dataset';
+import { RANGE_VAL_IMAGES, rangeEvalCount } from './range-test';
 
 /** One speed measurement of this machine. */
 export interface SpeedSample {
@@ -79,18 +81,141 @@ export interface Estimate {
  */
 export function estimateRun(
   config: TrainConfig,
-  s: Pick<SpeedSample, 'batch' | 'secondsPerStep' | 'evalSecondsPerImage' | 'warmupSeconds'>,
+  s: SpeedFigures,
   opts: { dataSeconds?: number; evalsPerEpoch?: number } = {},
 ): Estimate {
-  const { totalSteps } = runSteps(config);
-  const perStep = (s.secondsPerStep * config.batchSize) / s.batch;
-  const evalImages = Math.ceil(config.valSize / config.batchSize) * config.batchSize;
   const evals = config.epochs * (opts.evalsPerEpoch ?? 1);
-  const train = totalSteps * perStep;
+  return compose(config, s, runSteps(config).totalSteps, evals, config.valSize, opts.dataSeconds);
+}
+
+/** What an estimate reads of a speed sample. */
+export type SpeedFigures = Pick<
+  SpeedSample,
+  'batch' | 'secondsPerStep' | 'evalSecondsPerImage' | 'warmupSeconds'
+>;
+
+function compose(
+  config: TrainConfig,
+  s: SpeedFigures,
+  steps: number,
+  evals: number,
+  valImages: number,
+  dataSeconds = 0,
+): Estimate {
+  const perStep = (s.secondsPerStep * config.batchSize) / s.batch;
+  // The engine evaluates whole batches: the last one is padded.
+  const evalImages = Math.ceil(valImages / config.batchSize) * config.batchSize;
+  const train = steps * perStep;
   const evalSec = evals * evalImages * s.evalSecondsPerImage;
-  const data = Math.max(0, opts.dataSeconds ?? 0);
+  const data = Math.max(0, dataSeconds);
   const warmup = s.warmupSeconds;
   return { train, eval: evalSec, data, warmup, total: train + evalSec + data + warmup };
+}
+
+/**
+ * Seconds for an LR range test of `steps` iterations: it runs them all unless it diverges first
+ * (so this is an upper bound), validating a subset of at most RANGE_VAL_IMAGES about ten times.
+ */
+export function estimateRangeTest(
+  config: TrainConfig,
+  steps: number,
+  s: SpeedFigures,
+  opts: { dataSeconds?: number } = {},
+): Estimate {
+  const valImages = Math.min(config.valSize, RANGE_VAL_IMAGES);
+  return compose(config, s, steps, rangeEvalCount(steps), valImages, opts.dataSeconds);
+}
+
+/** One run a mode starts: a training run, or an LR range test when `rangeSteps` is given. */
+export interface PlannedRun {
+  config: TrainConfig;
+  rangeSteps?: number;
+  /** Validation passes per epoch (sweeps evaluate more often than once). */
+  evalsPerEpoch?: number;
+}
+
+/** Bytes a shard holds per image: its label byte and its pixels. */
+export const SHARD_BYTES_PER_IMAGE = 1 + PIXELS_PER_IMAGE;
+
+/**
+ * Shard download, SHA-256 check and decode assumed before any has been timed: ~20 MB/s, a
+ * 15 MB shard in under a second from a nearby server or the browser cache, several seconds over
+ * a slow link.
+ */
+export const ASSUMED_LOAD_BYTES_PER_SECOND = 20e6;
+
+/**
+ * Images a run still needs loaded: its training and validation subsets, each rounded up to whole
+ * shards (the worker loads a split's shards in order, at least one each), less those loaded.
+ * `loaded` counts both splits together, as the worker reports them.
+ */
+export function imagesToLoad(
+  c: Pick<TrainConfig, 'trainSize' | 'valSize'>,
+  loaded: number,
+  shardImages = SHARD_IMAGES,
+): number {
+  const whole = (n: number) => Math.max(1, Math.ceil(n / shardImages)) * shardImages;
+  return Math.max(0, whole(c.trainSize) + whole(c.valSize) - Math.max(0, loaded));
+}
+
+/** One progress report of a load: when (ms) and how many images were loaded then. */
+export interface LoadReport {
+  ms: number;
+  loaded: number;
+}
+
+/**
+ * Bytes per second between two reports of one uninterrupted load, or null when they say nothing
+ * (no images in between, or too little time to time).
+ */
+export function measuredLoadRate(a: LoadReport, b: LoadReport): number | null {
+  const seconds = (b.ms - a.ms) / 1000;
+  const images = b.loaded - a.loaded;
+  return seconds >= 0.05 && images > 0 ? (images * SHARD_BYTES_PER_IMAGE) / seconds : null;
+}
+
+/** Seconds to load `images` more images at `bytesPerSecond`. */
+export function dataLoadSeconds(
+  images: number,
+  bytesPerSecond = ASSUMED_LOAD_BYTES_PER_SECOND,
+): number {
+  if (!(images > 0) || !(bytesPerSecond > 0)) return 0;
+  return (images * SHARD_BYTES_PER_IMAGE) / bytesPerSecond;
+}
+
+/**
+ * Seconds for every run a mode starts, one after the other (a sweep, the demo's two runs): their
+ * steps and validations summed; the data they need loaded once (runs share the worker's shards);
+ * a warm-up once per model and batch (the worker keeps compiled shaders between runs). Null when
+ * any run has no speed to go by.
+ */
+export function estimatePlan(
+  runs: readonly PlannedRun[],
+  speedOf: (c: TrainConfig) => SpeedFigures | null,
+  opts: { loadedImages?: number; bytesPerSecond?: number } = {},
+): Estimate | null {
+  const sum: Estimate = { train: 0, eval: 0, data: 0, warmup: 0, total: 0 };
+  const warmed = new Set<string>();
+  let need = 0;
+  for (const r of runs) {
+    const s = speedOf(r.config);
+    if (!s) return null;
+    const e =
+      r.rangeSteps !== undefined
+        ? estimateRangeTest(r.config, r.rangeSteps, s)
+        : estimateRun(r.config, s, r.evalsPerEpoch ? { evalsPerEpoch: r.evalsPerEpoch } : {});
+    const key = `${r.config.model}/${r.config.batchSize}`;
+    const warmup = warmed.has(key) ? 0 : e.warmup;
+    warmed.add(key);
+    sum.train += e.train;
+    sum.eval += e.eval;
+    sum.warmup += warmup;
+    need = Math.max(need, imagesToLoad(r.config, opts.loadedImages ?? 0));
+  }
+  if (runs.length === 0) return null;
+  sum.data = dataLoadSeconds(need, opts.bytesPerSecond);
+  sum.total = sum.train + sum.eval + sum.warmup + sum.data;
+  return sum;
 }
 
 /** A sample for `model` from one of another model on the same backend, scaled by MODEL_COST. */

@@ -148,14 +148,18 @@ export function parseHide(raw: string): { hide: string[]; unknown: string[] } {
   return { hide: [...hide], unknown: [...unknown] };
 }
 
-/** Writes a whole link: version first, settings in schema order, then hide and the payload. */
+/**
+ * Writes a whole link: version first, settings in schema order, then hide and the payload.
+ * `to: 'share'` (a run's share link) leaves out the keys that stay on the page (config.ts).
+ */
 export function linkToQuery(link: {
   config: TrainConfig;
+  to?: 'url' | 'share';
   hide?: readonly string[];
   shared?: string | null;
   sweepValues?: string | null;
 }): string {
-  let q = `v=${URL_VERSION}&${configToQuery(link.config)}`;
+  let q = `v=${URL_VERSION}&${configToQuery(link.config, link.to)}`;
   // Commas stay readable in `hide`; names never contain other reserved characters.
   if (link.hide && link.hide.length > 0)
     q += `&hide=${link.hide.map(encodeURIComponent).join(',')}`;

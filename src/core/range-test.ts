@@ -26,6 +26,21 @@ export const RANGE_BETA = 0.95;
 /** fastai and Smith stop once the smoothed loss exceeds this multiple of its best so far. */
 export const DIVERGE_FACTOR = 4;
 
+/** Most validation images per pass: enough to rank LRs, cheap enough to repeat ~10 times. */
+export const RANGE_VAL_IMAGES = 512;
+
+/** Iterations between validation passes: about ten readings of the curves per sweep. */
+export function rangeEvalEvery(steps: number): number {
+  return Math.max(1, Math.round(steps / 10));
+}
+
+/** Validation passes in a sweep of `steps` iterations run to the end (every k-th, and the last). */
+export function rangeEvalCount(steps: number): number {
+  if (!(steps >= 1)) return 0;
+  const every = rangeEvalEvery(steps);
+  return Math.floor(steps / every) + (steps % every === 0 ? 0 : 1);
+}
+
 /** The LR of iteration i (0-based): the sweep hits `start` at i = 0 and `end` at i = steps − 1. */
 export function rangeLr(i: number, spec: RangeSpec): number {
   const p = spec.steps <= 1 ? 0 : Math.min(1, Math.max(0, i / (spec.steps - 1)));

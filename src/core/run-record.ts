@@ -11,22 +11,12 @@ import {
   type TrainConfig,
 } from './config';
 import { printable } from './link';
-import type { RunState, TrainPoint, ValPoint } from './run';
+import { isActiveState, RUN_STATES, type RunState, type TrainPoint, type ValPoint } from './run';
 
 /** A run's state in the history: a run that was active when the page died is 'interrupted'. */
 export type HistoryStatus = RunState | 'interrupted';
 
-export const HISTORY_STATUSES: readonly HistoryStatus[] = [
-  'starting',
-  'running',
-  'paused',
-  'stopped',
-  'done',
-  'diverged',
-  'failed',
-  'interrupted',
-];
-const ACTIVE: readonly HistoryStatus[] = ['starting', 'running', 'paused'];
+export const HISTORY_STATUSES: readonly HistoryStatus[] = [...RUN_STATES, 'interrupted'];
 
 /** What the history list needs, stored apart from the (large) curves. */
 export interface RunRecord {
@@ -58,7 +48,7 @@ export type RunExport = RunRecord & RunCurves;
 
 /** A page that died under an active run left it 'running'; the list shows it as interrupted. */
 export function markInterrupted(r: RunRecord): RunRecord {
-  return ACTIVE.includes(r.status)
+  return isActiveState(r.status)
     ? { ...r, status: 'interrupted', message: 'The page closed or crashed during this run.' }
     : r;
 }

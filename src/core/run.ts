@@ -34,3 +34,27 @@ export interface Progress {
 
 export type RunState =
   'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
+
+/** Every state, in a fixed order: a share link stores a state as its index here (append only). */
+export const RUN_STATES: readonly RunState[] = [
+  'starting',
+  'running',
+  'paused',
+  'stopped',
+  'done',
+  'diverged',
+  'failed',
+];
+
+/** States in which the worker still holds the run: it may send points, and Start waits for it. */
+export const ACTIVE_STATES: readonly RunState[] = ['starting', 'running', 'paused'];
+
+/** Whether a state (of a run, a history record or a queue entry) is one of ACTIVE_STATES. */
+export function isActiveState(state: string): boolean {
+  return (ACTIVE_STATES as readonly string[]).includes(state);
+}
+
+/** A run in one of these states has sent its last event. */
+export function isEndedState(state: string): boolean {
+  return state === 'done' || state === 'stopped' || state === 'diverged' || state === 'failed';
+}

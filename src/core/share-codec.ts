@@ -3,9 +3,15 @@
  * every validation point, each series quantised to 12 bits over its own min/max. Pure bytes in
  * and out; the page deflates them and writes base64url (`r=` in the link).
  */
-import { BACKEND_CHOICES, parseConfigQuery, type BackendName, type TrainConfig } from './config';
+import {
+  BACKEND_CHOICES,
+  configToQuery,
+  parseConfigQuery,
+  type BackendName,
+  type TrainConfig,
+} from './config';
 import { printable } from './link';
-import type { RunState, TrainPoint, ValPoint } from './run';
+import { RUN_STATES, type RunState, type TrainPoint, type ValPoint } from './run';
 
 // The link's text encoding; re-exported so callers keep one import.
 export { fromBase64Url, toBase64Url } from './base64url';
@@ -40,15 +46,8 @@ const MAX_STEP = 1e9;
 const LEVELS = 4094;
 const NON_FINITE = 4095;
 
-const STATES: readonly RunState[] = [
-  'starting',
-  'running',
-  'paused',
-  'stopped',
-  'done',
-  'diverged',
-  'failed',
-];
+/** A state travels as its index in RUN_STATES. */
+const STATES = RUN_STATES;
 const BACKENDS = BACKEND_CHOICES.filter((b): b is BackendName => b !== 'auto');
 
 /**
@@ -90,7 +89,7 @@ export function packRun(run: SharedRun): Uint8Array {
   const w = new Writer();
   w.byte(MAGIC);
   w.byte(FORMAT);
-  w.ascii(configQuery(run.config));
+  w.ascii(configToQuery(run.config, 'share'));
   w.ascii(encodeURIComponent(run.name.slice(0, 80)));
   w.byte(Math.max(0, STATES.indexOf(run.state)));
   w.byte(run.backend === null ? 255 : BACKENDS.indexOf(run.backend));
@@ -131,7 +130,8 @@ function read(r: Reader): { run: SharedRun; notices: string[] } {
         : 'unknown shared-result format',
     );
   const notices: string[] = [];
-  const parsed = parseConfigQuery(splitQuery(r.ascii()));
+  // Payloads from before the settings split also hold page keys: 'share' drops them unread.
+  const parsed = parseConfigQuery(splitQuery(r.ascii()), 'share');
   notices.push(...parsed.notices.map((n) => `shared settings: ${n.message}`));
   const name = cleanName(decode(r.ascii()));
   const state = STATES[r.byte()];
@@ -214,13 +214,6 @@ function decode(s: string): string {
   } catch {
     return printable(s);
   }
-}
-
-/** The settings as `k=v` pairs; core has no URLSearchParams, and the values are plain. */
-function configQuery(c: TrainConfig): string {
-  return Object.entries(c)
-    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
-    .join('&');
 }
 
 function splitQuery(q: string): [string, string][] {

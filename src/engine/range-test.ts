@@ -5,8 +5,15 @@
  * every ~N/20 steps, and the sweep stops once the smoothed loss diverges. Every tensor is freed:
  * no trained weights outlive the test.
  */
-import type { TrainConfig } from '../core/config';
-import { RangeTracker, rangeLr, rangeSpecErrors, type RangeSpec } from '../core/range-test';
+import type { EngineConfig } from '../core/config';
+import {
+  RANGE_VAL_IMAGES,
+  RangeTracker,
+  rangeEvalEvery,
+  rangeLr,
+  rangeSpecErrors,
+  type RangeSpec,
+} from '../core/range-test';
 import { readbackInterval } from '../core/readback';
 import type { TrainPoint } from '../core/run';
 import type { LoadedDataset } from './data/types';
@@ -33,11 +40,8 @@ export interface RangeOptions {
   valImages?: number;
 }
 
-/** Most validation images per pass: enough to rank LRs, cheap enough to repeat ~20 times. */
-export const RANGE_VAL_IMAGES = 512;
-
 export async function runRangeTest(
-  config: TrainConfig,
+  config: EngineConfig,
   range: RangeSpec,
   data: LoadedDataset,
   hooks: RangeHooks,
@@ -48,7 +52,7 @@ export async function runRangeTest(
   const total = range.steps;
   const readbackEvery = Math.max(1, opts.readbackEvery ?? readbackInterval(total));
   // ~10 readings of the validation curves are enough to see where they turn; each costs a pass.
-  const evalEvery = Math.max(1, opts.evalEvery ?? Math.round(total / 10));
+  const evalEvery = Math.max(1, opts.evalEvery ?? rangeEvalEvery(total));
   const valImages = Math.min(
     opts.valImages ?? Math.min(config.valSize, RANGE_VAL_IMAGES),
     data.test.total,

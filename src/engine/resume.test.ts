@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packCheckpoint, unpackCheckpoint } from '../core/checkpoint';
 import { defaultConfig, type TrainConfig } from '../core/config';
+import { toCheckpointConfig } from '../core/config-travel';
 import type { TrainPoint, ValPoint } from '../core/run';
 import type { LoadedDataset } from './data/types';
 import { runTraining, type EngineEvent, type TrainState } from './run';
@@ -52,7 +53,7 @@ async function train(resumeFrom?: TrainState, maxSteps = Infinity): Promise<Outc
     ? unpackCheckpoint(
         structuredClone(
           packCheckpoint(
-            { runId: 'r', config, savedAt: 0, ...resumeFrom },
+            { runId: 'r', config: toCheckpointConfig(config), savedAt: 0, ...resumeFrom },
             resumeFrom.tensors,
             resumeFrom.shapes,
           ),

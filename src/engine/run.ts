@@ -8,7 +8,7 @@ import {
   type CheckpointShapes,
   type CheckpointTensors,
 } from '../core/checkpoint';
-import type { TrainConfig } from '../core/config';
+import type { EngineConfig } from '../core/config';
 import { readbackInterval } from '../core/readback';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
 import { runLength } from '../core/run-length';
@@ -79,7 +79,7 @@ interface Pending {
 }
 
 export async function runTraining(
-  config: TrainConfig,
+  config: EngineConfig,
   data: LoadedDataset,
   hooks: RunHooks,
   opts: RunOptions = {},

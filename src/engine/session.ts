@@ -5,7 +5,7 @@
  * (schedule, divergence test, checkpoints); this holds the mechanics and frees every tensor.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from '../core/config';
+import type { EngineConfig } from '../core/config';
 import type { ValPoint } from '../core/run';
 import { runLength } from '../core/run-length';
 import { BatchAssembler } from './batch';
@@ -40,7 +40,7 @@ export class TrainingSession<M> {
   private order: { epoch: number; indices: Uint32Array } | null = null;
 
   constructor(
-    private readonly config: TrainConfig,
+    private readonly config: EngineConfig,
     private readonly data: LoadedDataset,
     opts: SessionOptions = {},
   ) {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,7 @@ import { buildModel } from './models';
 import { epochOrder } from './order';
 import { runTraining } from './run';
 import { useBackend, type TestBackend } from './testing/backend.node.js';
+import { trainLossesFromLog, twinCurveConfig } from './testing/twin.node.js';
 import {
   CIFAR10_TARBALL,
   memoryDataset,
@@ -79,19 +80,8 @@ const stepConfig = (model: (typeof MODELS)[number]): TrainConfig => ({
   seed: 12,
 });
 
-const curveConfig = (model: (typeof MODELS)[number]): TrainConfig => ({
-  ...stepConfig(model),
-  trainSize: CURVE_BATCH[model] * CURVE_STEPS,
-  batchSize: CURVE_BATCH[model],
-  // 1cycle over the 10 steps with cyclical momentum and weight decay: every part of the update.
-  schedule: 'onecycle',
-  lrMin: 0.002,
-  lrMax: 0.02,
-  momMax: 0.95,
-  momMin: 0.85,
-  momSchedule: 'cyclic',
-  wd: 5e-4,
-});
+const curveConfig = (model: (typeof MODELS)[number]): TrainConfig =>
+  twinCurveConfig(model, CURVE_BATCH[model], CURVE_STEPS);
 
 interface TwinStep {
   loss: number;
@@ -124,12 +114,7 @@ function twinCurve(model: (typeof MODELS)[number]): Promise<number[]> {
     const log = join(dir, 'run.jsonl');
     const args = ['--data', CIFAR10_TARBALL, '--steps', String(CURVE_STEPS), '--dtype', 'float64'];
     p = python([script, ...args, '--init', weights, '--log', log, '--device', 'cpu']).then(() =>
-      readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { type: string; loss?: number })
-        .filter((r) => r.type === 'train')
-        .map((r) => r.loss!),
+      trainLossesFromLog(log),
     );
     twinCurves.set(model, p);
   }

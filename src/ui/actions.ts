@@ -1,24 +1,19 @@
 /** What the buttons do: store changes paired with the worker commands they imply. */
 import type { DatasetName } from '../core/config';
-import { labStore } from './store';
+import { toWorkerConfig } from '../core/config-travel';
+import { labStore, newRunId } from './store';
 import { send } from './worker-client';
-
-function newRunId(): string {
-  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
 
 export function startRun(): void {
   const s = labStore.getState();
-  const runId = newRunId();
+  const runId = newRunId('run');
   s.setWorkerError(null);
   s.beginRun(runId, s.config);
   // Loss topology: the worker keeps the weights at the planned steps.
   const snapshotAt = s.snapshotPlan ? [...s.snapshotPlan] : undefined;
   s.resetSnapshots(snapshotAt ? runId : null);
-  send({ type: 'start', runId, config: s.config, ...(snapshotAt ? { snapshotAt } : {}) });
+  const config = toWorkerConfig(s.config);
+  send({ type: 'start', runId, config, ...(snapshotAt ? { snapshotAt } : {}) });
 }
 
 export function togglePause(): void {

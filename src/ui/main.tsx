@@ -8,6 +8,7 @@ import { openSharedFromLink } from './share/share';
 import { installTestHooks } from './test-hooks';
 import { withModelDefaults } from '../core/model-defaults';
 import { startSpeedSync } from './speed/actions';
+import { startLoadRateSync } from './speed/load-rate';
 import { readUrlLink, startUrlSync } from './url-state';
 import './styles.css';
 import './first-minutes.css';
@@ -23,6 +24,7 @@ labStore.getState().setSweepText(link.sweepValues);
 // Before the URL sync, so a first visit's link shows its preset rather than the schema defaults.
 startSpeedSync(location.search.replace(/^\?/, '') === '');
 startUrlSync();
+startLoadRateSync();
 if (link.shared !== null) void openSharedFromLink(link.shared);
 void startHistory();
 // Runs that a reload or crash cut short offer Resume when the worker holds their checkpoint.

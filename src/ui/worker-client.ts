@@ -4,7 +4,7 @@
  * fresh worker).
  */
 import type { Command, WorkerEvent } from '../worker/protocol';
-import { applyWorkerEvent, isActive, isRangeActive, labStore } from './store';
+import { applyWorkerEvent, isActive, labStore } from './store';
 
 let worker: Worker | null = null;
 
@@ -34,7 +34,7 @@ function crashed(w: Worker, reason: string, hadStarted: boolean): void {
   worker = null;
   const s = labStore.getState();
   // A run under the worker fails with the reason; otherwise a banner says it.
-  if (isRangeActive(s.rangeRun))
+  if (isActive(s.rangeRun))
     s.failActiveRange(`The training worker crashed (${reason}). Press Start to try again.`);
   else if (isActive(s.run)) {
     // What is known: the last step the page heard of, and whether a checkpoint can resume it.

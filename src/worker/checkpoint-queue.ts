@@ -10,7 +10,8 @@ import {
   type CheckpointRecord,
   type CheckpointTensors,
 } from '../core/checkpoint';
-import type { TrainConfig } from '../core/config';
+import type { EngineConfig } from '../core/config';
+import { toCheckpointConfig } from '../core/config-travel';
 import { messageOf, NoCheckpointError } from '../core/errors';
 import type { TrainState } from '../engine/run';
 import type { CheckpointInfo } from './checkpoint-db';
@@ -37,8 +38,9 @@ export class CheckpointQueue {
   ) {}
 
   /** Packs `state` and queues its write; the page hears 'checkpoint' once it is stored (or not). */
-  keep(runId: string, config: TrainConfig, state: TrainState): void {
+  keep(runId: string, engineConfig: EngineConfig, state: TrainState): void {
     const { tensors, shapes, ...rest } = state;
+    const config = toCheckpointConfig(engineConfig);
     const record = packCheckpoint({ runId, config, savedAt: Date.now(), ...rest }, tensors, shapes);
     this.latest = { runId, meta: record.meta, tensors };
     const step = state.step;

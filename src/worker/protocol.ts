@@ -2,13 +2,8 @@
  * The one typed protocol between the page and the training worker. The UI imports only these
  * types; the worker owns the implementation. Points stream incrementally, never whole histories.
  */
-import type {
-  BackendChoice,
-  BackendName,
-  DatasetName,
-  ModelName,
-  TrainConfig,
-} from '../core/config';
+import type { BackendChoice, BackendName, DatasetName, ModelName } from '../core/config';
+import type { WorkerConfig } from '../core/config-travel';
 import type { SpeedSample } from '../core/estimate';
 import type { RangeSpec } from '../core/range-test';
 import type { Progress, RunState, TrainPoint, ValPoint } from '../core/run';
@@ -24,11 +19,12 @@ export type Command =
   /**
    * `snapshotAt`: steps whose weights the worker keeps for the loss-topology line.
    * `evalsPerEpoch`: validation passes per epoch (default 1; sweeps ask for more on short runs).
+   * `config`: the training settings only (`toWorkerConfig`); the page keeps its own state.
    */
   | {
       type: 'start';
       runId: string;
-      config: TrainConfig;
+      config: WorkerConfig;
       snapshotAt?: number[];
       evalsPerEpoch?: number;
       /** Continue run `runId` from its last checkpoint (the worker answers 'resumed'). */
@@ -40,8 +36,11 @@ export type Command =
   | { type: 'testFault'; fault: TestFault }
   /** Loss along the line between the two snapshots of run `runId` (first images of each split). */
   | { type: 'topology'; runId: string; trainCount: number; valCount: number }
-  /** An LR range test: a fresh model swept over `range`; pause and stop apply as to a run. */
-  | { type: 'rangeTest'; runId: string; config: TrainConfig; range: RangeSpec }
+  /**
+   * An LR range test: a fresh model swept over `range` (the page's range settings, which travel
+   * only here); pause and stop apply as to a run.
+   */
+  | { type: 'rangeTest'; runId: string; config: WorkerConfig; range: RangeSpec }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

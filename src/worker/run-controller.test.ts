@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckpointRecord } from '../core/checkpoint';
-import { defaultConfig, type BackendName, type ModelName, type TrainConfig } from '../core/config';
+import { defaultConfig, type BackendName, type ModelName } from '../core/config';
+import { toWorkerConfig } from '../core/config-travel';
 import type { BackendSelection } from '../engine/backend';
 import type { LoadedDataset } from '../engine/data/types';
 import { cifarDataset } from '../engine/testing/cifar.node.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
 });
 
 /** 2 epochs of 4 steps; validation (and so a checkpoint) every 2 steps. */
-const config: TrainConfig = {
+const config = toWorkerConfig({
   ...defaultConfig(),
   // The engine's internal test model (n = 1): the config type names only the page's models.
   model: 'resnet8' as ModelName,
@@ -36,7 +37,7 @@ const config: TrainConfig = {
   epochs: 2,
   lrMin: 0.01,
   lrMax: 0.1,
-};
+});
 const start = (over: Partial<Extract<Command, { type: 'start' }>> = {}): Command => ({
   type: 'start',
   runId: 'r1',

@@ -4,7 +4,7 @@
  * next backend when the WebGPU device is lost, and marks a run that failed. It is handed its post
  * function, the engine and the checkpoint store, so tests drive it on tfjs's cpu backend.
  */
-import type { BackendChoice, BackendName, DatasetName, TrainConfig } from '../core/config';
+import type { BackendChoice, BackendName, DatasetName, EngineConfig } from '../core/config';
 import { isLabError, messageOf } from '../core/errors';
 import { explainOutOfMemory, explainRunError } from '../core/faults';
 import type { DeviceLostInfo } from '../engine/backend';
@@ -44,7 +44,7 @@ interface ActiveRun {
 export class RunController {
   private active: ActiveRun | null = null;
   /** Weight snapshots of the latest training run, for the loss-topology line. */
-  private snapshots: { runId: string; config: TrainConfig; list: WeightSnapshot[] } | null = null;
+  private snapshots: { runId: string; config: EngineConfig; list: WeightSnapshot[] } | null = null;
   /** The backend asked for last, and the one tfjs runs on now (for error messages). */
   private backendChoice: BackendChoice | null = null;
   private backendInUse: BackendName | null = null;
@@ -171,7 +171,7 @@ export class RunController {
   }
 
   /** Backend and dataset ready for a run of `config`: shared by every kind of run. */
-  private async prepare(config: TrainConfig): Promise<LoadedDataset> {
+  private async prepare(config: EngineConfig): Promise<LoadedDataset> {
     if (this.backendChoice !== config.backend) {
       const chosen = await this.deps.engine.selectBackend(config.backend);
       this.backendChoice = config.backend;
@@ -300,7 +300,7 @@ export class RunController {
     }
   }
 
-  private explain(err: unknown, config: TrainConfig): string {
+  private explain(err: unknown, config: EngineConfig): string {
     const backend = this.backendInUse ?? undefined;
     return isLabError(err, 'out-of-memory')
       ? explainOutOfMemory(messageOf(err), config.batchSize, backend)

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
         inputBatch: 128,
         inputBatches: 0,
         inputOnly: false,
+        countOnly: false,
       };
       const { xRaw, labels } = randomBatch(args);
       // With the naive build, timed steps alternate between the two (as in `npm run bench`).

@@ -1,5 +1,5 @@
 /** The training configuration's schedule settings as a ScheduleSpec. */
-import { clrStepIterations, type ScheduleName, type TrainConfig } from '../config';
+import { clrStepIterations, type EngineConfig, type ScheduleName } from '../config';
 import type { ClrMode } from './clr';
 import type { ScheduleSpec } from './index';
 import type { MomentumSpec } from './types';
@@ -10,7 +10,7 @@ const CLR_MODE: Record<Extract<ScheduleName, `clr-${string}`>, ClrMode> = {
   'clr-exp-range': 'exp_range',
 };
 
-export function scheduleFromConfig(c: TrainConfig, stepsPerEpoch: number): ScheduleSpec {
+export function scheduleFromConfig(c: EngineConfig, stepsPerEpoch: number): ScheduleSpec {
   const momentum: MomentumSpec =
     c.momSchedule === 'cyclic'
       ? { kind: 'cyclic', max: c.momMax, min: c.momMin }

@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { convGeometry, GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
+import { registerWebGpuKernel } from './kernels';
 import { perElementMain, perElementProgram } from './wgsl';
 
 export { convGeometry, type ConvGeometry } from './conv-geometry';
@@ -269,22 +270,13 @@ export function runFilterGrad(
   return out;
 }
 
-let registered = false;
 /** Registers `ScConvFilterGrad` with tfjs (so tf.profile and memory tracking see it). */
 function registerFilterGradKernels(): void {
-  if (registered) return;
-  registered = true;
-  // Guard: another copy of this module (tests, hot reload) may have registered it already.
-  if (tf.getKernel(FILTER_GRAD, 'webgpu')) return;
-  tf.registerKernel({
-    kernelName: FILTER_GRAD,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      // Attributes are the geometry and the plan, flattened to numbers.
-      const a = attrs as unknown as ConvGeometry & FilterGradPlan;
-      const [x, dy] = [inputs['x'], inputs['dy']] as [tf.TensorInfo, tf.TensorInfo];
-      return runFilterGrad(backend as unknown as WebGPUBackend, x, dy, a, a);
-    },
+  registerWebGpuKernel(FILTER_GRAD, ({ inputs, backend, attrs }) => {
+    // Attributes are the geometry and the plan, flattened to numbers.
+    const a = attrs as unknown as ConvGeometry & FilterGradPlan;
+    const [x, dy] = [inputs['x'], inputs['dy']] as [tf.TensorInfo, tf.TensorInfo];
+    return runFilterGrad(backend as unknown as WebGPUBackend, x, dy, a, a);
   });
 }
 

@@ -40,30 +40,34 @@ export type Program = WebGPUProgram & {
 
 const registered = new Set<string>();
 
+/**
+ * Registers a webgpu kernel once. Ops whose kernel runs more than one program (the tiled filter
+ * gradient: partial sums, then their sum) register their own `kernelFunc` here; single-program
+ * ops go through `runProgram`, which registers for them.
+ */
+export function registerWebGpuKernel(name: string, kernelFunc: tf.KernelFunc): void {
+  if (registered.has(name)) return;
+  registered.add(name);
+  // Another copy of this module (tests, hot reload) may have registered it already.
+  if (!tf.getKernel(name, 'webgpu'))
+    tf.registerKernel({ kernelName: name, backendName: 'webgpu', kernelFunc });
+}
+
 /** Runs `p` on `inputs` (in `p.variableNames` order) as the kernel named by its key's prefix. */
 export function runProgram(p: Program, inputs: tf.Tensor[]): tf.Tensor {
   const name = p.shaderKey.split('_')[0]!;
-  if (!registered.has(name)) {
-    registered.add(name);
-    // Another copy of this module (tests, hot reload) may have registered it already.
-    if (!tf.getKernel(name, 'webgpu')) tf.registerKernel(programKernel(name));
-  }
+  registerWebGpuKernel(name, programKernel);
   const named: tf.NamedTensorMap = {};
   p.variableNames.forEach((n, i) => (named[n] = inputs[i]!));
   const attrs = { program: p } as unknown as tf.NamedAttrMap;
   return tf.engine().runKernel(name, named, attrs) as tf.Tensor;
 }
 
-function programKernel(name: string): tf.KernelConfig {
-  return {
-    kernelName: name,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const p = (attrs as unknown as { program: Program }).program;
-      const list = p.variableNames.map((n) => inputs[n] as tf.TensorInfo);
-      const type = p.uniformType ?? 'int32';
-      const uniforms = p.uniformData?.map((v) => ({ type, data: [v] }));
-      return (backend as unknown as WebGPUBackend).runWebGPUProgram(p, list, 'float32', uniforms);
-    },
-  };
-}
+/** Every single-program kernel: the program travels in the attributes. */
+const programKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const p = (attrs as unknown as { program: Program }).program;
+  const list = p.variableNames.map((n) => inputs[n] as tf.TensorInfo);
+  const type = p.uniformType ?? 'int32';
+  const uniforms = p.uniformData?.map((v) => ({ type, data: [v] }));
+  return (backend as unknown as WebGPUBackend).runWebGPUProgram(p, list, 'float32', uniforms);
+};

@@ -14,22 +14,28 @@ import {
   YAxis,
 } from 'recharts';
 import { useLabPerFrame } from '../store/frame';
+import { iterationAxis, sig3, yAxis } from './axes';
 import type { EvalRow } from './eval-rows';
 import { HoverTooltip } from './HoverTooltip';
 import { liveEvalRows, selectStepsPerEpoch, selectTrain, selectVal } from './selectors';
-import { niceTicks } from './series';
 
 const COLORS = { gap: '#be185d', top1: '#0f766e', top5: '#65a30d' };
 
 // Module constants, so the memoised plots see equal props and skip redraws between evaluations.
-const GAP_LINES: PlotProps['lines'] = [
-  { key: 'gap', name: 'Generalisation error', color: COLORS.gap },
-];
-const ACCURACY_LINES: PlotProps['lines'] = [
-  { key: 'top1', name: 'Top-1', color: COLORS.top1 },
-  { key: 'top5', name: 'Top-5', color: COLORS.top5 },
-];
-const PERCENT: [number, number] = [0, 100];
+const GAP_PLOT = {
+  yLabel: 'Val − train loss',
+  lines: [{ key: 'gap', name: 'Generalisation error', color: COLORS.gap }],
+  zeroLine: true,
+} satisfies Omit<PlotProps, 'rows' | 'xMax'>;
+const ACCURACY_PLOT = {
+  yLabel: 'Accuracy (%)',
+  yDomain: [0, 100],
+  unit: '%',
+  lines: [
+    { key: 'top1', name: 'Top-1', color: COLORS.top1 },
+    { key: 'top5', name: 'Top-5', color: COLORS.top5 },
+  ],
+} satisfies Omit<PlotProps, 'rows' | 'xMax'>;
 
 function useEvalRows(): EvalRow[] {
   return liveEvalRows(useLabPerFrame(selectTrain), useLabPerFrame(selectVal));
@@ -42,44 +48,51 @@ function useXMax(rows: readonly EvalRow[]): number {
 }
 
 export function GenErrorChart() {
-  const rows = useEvalRows();
-  const xMax = useXMax(rows);
   return (
-    <div
-      className="chart chart--small"
-      data-testid="gap-chart"
-      data-points={rows.length}
-      role="figure"
-      aria-label="Generalisation error: validation minus training loss, at each evaluation"
-    >
-      <EvalPlot rows={rows} xMax={xMax} yLabel="Val − train loss" lines={GAP_LINES} zeroLine />
-      {rows.length === 0 && (
-        <p className="chart__empty">Generalisation error after the first evaluation.</p>
-      )}
-    </div>
+    <EvalChart
+      testId="gap-chart"
+      title="Generalisation error: validation minus training loss, at each evaluation"
+      empty="Generalisation error after the first evaluation."
+      plot={GAP_PLOT}
+    />
   );
 }
 
 export function AccuracyChart() {
+  return (
+    <EvalChart
+      testId="accuracy-chart"
+      title="Validation accuracy, top-1 and top-5, in percent"
+      empty="Accuracy after the first evaluation."
+      plot={ACCURACY_PLOT}
+    />
+  );
+}
+
+/** One per-evaluation chart: the live rows drawn as `plot` says, with a line until the first. */
+function EvalChart({
+  testId,
+  title,
+  empty,
+  plot,
+}: {
+  testId: string;
+  title: string;
+  empty: string;
+  plot: Omit<PlotProps, 'rows' | 'xMax'>;
+}) {
   const rows = useEvalRows();
   const xMax = useXMax(rows);
   return (
     <div
       className="chart chart--small"
-      data-testid="accuracy-chart"
+      data-testid={testId}
       data-points={rows.length}
       role="figure"
-      aria-label="Validation accuracy, top-1 and top-5, in percent"
+      aria-label={title}
     >
-      <EvalPlot
-        rows={rows}
-        xMax={xMax}
-        yLabel="Accuracy (%)"
-        yDomain={PERCENT}
-        unit="%"
-        lines={ACCURACY_LINES}
-      />
-      {rows.length === 0 && <p className="chart__empty">Accuracy after the first evaluation.</p>}
+      <EvalPlot rows={rows} xMax={xMax} {...plot} />
+      {rows.length === 0 && <p className="chart__empty">{empty}</p>}
     </div>
   );
 }
@@ -111,29 +124,8 @@ const EvalPlot = memo(function EvalPlot({
       margin={{ top: 4, right: 16, bottom: 24, left: 8 }}
     >
       <CartesianGrid stroke="#e3e7ee" />
-      <XAxis
-        type="number"
-        dataKey="step"
-        domain={[0, xMax]}
-        ticks={niceTicks(xMax)}
-        allowDecimals={false}
-        tick={{ fontSize: 12 }}
-        label={{ value: 'Iteration', position: 'insideBottom', offset: -14 }}
-      />
-      <YAxis
-        type="number"
-        domain={yDomain ?? ['auto', 'auto']}
-        tick={{ fontSize: 12 }}
-        width={56}
-        tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-        label={{
-          value: yLabel,
-          angle: -90,
-          position: 'insideLeft',
-          offset: 4,
-          style: { textAnchor: 'middle' },
-        }}
-      />
+      <XAxis {...iterationAxis(xMax)} />
+      <YAxis {...yAxis({ label: yLabel, domain: yDomain, format: sig3 })} />
       <Tooltip content={(props) => <HoverTooltip {...props} unit={unit} />} />
       <Legend verticalAlign="top" />
       {zeroLine && <ReferenceLine y={0} stroke="#94a3b8" />}

@@ -10,14 +10,16 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
-import type { RunState } from '../../core/run';
+import { isActiveState, type RunState } from '../../core/run';
 import type { LabState } from '../store';
-import { overlayExtent, useOverlaySeries } from '../history/overlays';
+import { overlayExtent } from '../history/overlays';
 import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
+import { iterationAxis, yAxis } from './axes';
 import { lossRows } from './eval-rows';
 import { HoverTooltip } from './HoverTooltip';
 import { AllActiveLegend, LiveActiveDots, LiveLines, type LiveSeries } from './LiveLines';
+import { overlayClass, overlayKey, OverlayToggles, useShownOverlays } from './OverlayToggles';
 import { regionAreas, useRunRegions } from './regions';
 import { liveDrawnRows, liveTrainRows, selectStepsPerEpoch } from './selectors';
 import { formatLossTick, logLossAxis, niceTicks, readableLossTop, valRows } from './series';
@@ -33,15 +35,6 @@ const COLORS = { raw: '#9db8dd', smooth: '#1d4ed8', val: '#c2410c' };
 const CHART_DATA_MS = 250;
 const CHART_STYLE = { width: '100%', height: '100%' };
 const MARGIN = { top: 8, right: 16, bottom: 28, left: 8 };
-const TICK = { fontSize: 12 };
-const X_LABEL = { value: 'Iteration', position: 'insideBottom', offset: -16 } as const;
-const Y_LABEL = {
-  value: 'Loss (cross-entropy)',
-  angle: -90,
-  position: 'insideLeft',
-  offset: 4,
-  style: { textAnchor: 'middle' },
-} as const;
 
 /** The live run's lines, in legend and tooltip order. */
 const LIVE: readonly LiveSeries[] = [
@@ -65,13 +58,25 @@ const LIVE: readonly LiveSeries[] = [
 export function LossChart() {
   const trainCount = useLab((s) => s.trainPoints.length);
   const valCount = useLab((s) => s.valPoints.length);
-  const overlayCount = useLab((s) => s.overlayIds.length);
+  const overlayIds = useLab((s) => s.overlayIds);
+  const overlayCount = overlayIds.length;
   const runState = useLab((s) => s.run?.state ?? null);
   const [logY, setLogY] = useState(false);
-  // Series the user switched off, by LIVE key: a noisy raw curve can hide the validation loss.
+  // Series the user switched off, by LIVE key or overlayKey: a noisy raw curve or a diverged
+  // saved run can hide the comparison the others make.
   const [hidden, setHidden] = useState<readonly string[]>([]);
   const toggle = (key: string) =>
     setHidden((h) => (h.includes(key) ? h.filter((k) => k !== key) : [...h, key]));
+  // A run overlaid again from the history is shown: its switch-off went when it was removed.
+  // (Adjusted while rendering, React's pattern for state that follows a prop.)
+  const [seenIds, setSeenIds] = useState(overlayIds);
+  if (seenIds !== overlayIds) {
+    setSeenIds(overlayIds);
+    const kept = hidden.filter(
+      (k) => !k.startsWith('overlay:') || overlayIds.some((id) => overlayKey(id) === k),
+    );
+    if (kept.length !== hidden.length) setHidden(kept);
+  }
   const dataPhase = useLab((s) => s.datasets[s.config.dataset]?.phase ?? null);
   const placeholder = placeholderText(runState, dataPhase);
   return (
@@ -113,6 +118,7 @@ export function LossChart() {
             {l.name}
           </label>
         ))}
+        <OverlayToggles hidden={hidden} onToggle={toggle} />
       </div>
     </div>
   );
@@ -134,7 +140,7 @@ function legendText(value: string) {
 
 /** The empty chart says what is happening now, not "Press Start" while a run starts. */
 function placeholderText(state: RunState | null, data: string | null): string {
-  if (state === 'starting' || state === 'running' || state === 'paused')
+  if (state && isActiveState(state))
     return data === 'loading'
       ? 'The run starts once the images are loaded; its loss is drawn here.'
       : 'Training has started: the first losses are drawn here after the first steps.';
@@ -170,7 +176,7 @@ const LossPlot = memo(function LossPlot({
   const areas = useMemo(() => regionAreas(regions), [regions]);
   const stepsPerEpoch = useLabPerFrame(selectStepsPerEpoch);
   // Saved runs selected in the history panel, drawn over the live run.
-  const overlays = useOverlaySeries();
+  const overlays = useShownOverlays(hidden);
   const extent = overlayExtent(overlays);
   const extentLoss = extent.loss;
   const readable = useMemo(
@@ -214,25 +220,16 @@ const LossPlot = memo(function LossPlot({
     <LineChart responsive data={chartData} style={CHART_STYLE} margin={MARGIN}>
       {areas}
       <CartesianGrid stroke="#e3e7ee" />
-      <XAxis
-        type="number"
-        dataKey="step"
-        domain={[0, xMax]}
-        ticks={xTicks}
-        allowDecimals={false}
-        tick={TICK}
-        label={X_LABEL}
-      />
+      <XAxis {...iterationAxis(xMax, xTicks, -16)} />
       <YAxis
-        type="number"
-        scale={logAxis ? 'log' : 'auto'}
-        domain={logAxis ? logAxis.domain : [0, yTop]}
-        allowDataOverflow
-        ticks={logAxis ? logAxis.ticks : yTicks}
-        tick={TICK}
-        tickFormatter={formatLossTick}
-        width={56}
-        label={Y_LABEL}
+        {...yAxis({
+          label: 'Loss (cross-entropy)',
+          log: logAxis !== null,
+          domain: logAxis ? logAxis.domain : [0, yTop],
+          ticks: logAxis ? logAxis.ticks : yTicks,
+          format: formatLossTick,
+          clip: true,
+        })}
       />
       {clippedAt !== null && !logAxis && (
         <ReferenceLine
@@ -271,6 +268,7 @@ const LossPlot = memo(function LossPlot({
         o.train.length > 0 && (
           <Line
             key={`${o.id}-train`}
+            className={overlayClass(o.id)}
             data={o.train}
             dataKey="smooth"
             name={`${o.name} (train)`}
@@ -283,6 +281,7 @@ const LossPlot = memo(function LossPlot({
         o.val.length > 0 && (
           <Line
             key={`${o.id}-val`}
+            className={overlayClass(o.id)}
             data={o.val}
             dataKey="loss"
             name={`${o.name} (val)`}

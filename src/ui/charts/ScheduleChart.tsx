@@ -18,10 +18,12 @@ import { sampleSchedule } from '../../core/schedules/sample';
 import { isActive, type LabState } from '../store';
 import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
+import { iterationAxis, sig3, significant, yAxis } from './axes';
 import { HoverTooltip } from './HoverTooltip';
-import { niceTicks } from './series';
 
 const COLORS = { lr: '#047857', mom: '#7c3aed', now: '#b91c1c' };
+const LR_DOMAIN: [number, string] = [0, 'auto'];
+const SIG2 = significant(2);
 
 /** Iterations the preview spans: the active run's own count (its dataset may be smaller). */
 function previewLength(config: TrainConfig, runTotal: number | null) {
@@ -89,43 +91,19 @@ const SchedulePlot = memo(function SchedulePlot({ points, totalSteps, stepsPerEp
       margin={{ top: 4, right: 8, bottom: 24, left: 8 }}
     >
       <CartesianGrid stroke="#e3e7ee" />
-      <XAxis
-        type="number"
-        dataKey="step"
-        domain={[0, xMax]}
-        ticks={niceTicks(xMax)}
-        allowDecimals={false}
-        tick={{ fontSize: 12 }}
-        label={{ value: 'Iteration', position: 'insideBottom', offset: -14 }}
+      <XAxis {...iterationAxis(xMax)} />
+      <YAxis
+        {...yAxis({
+          id: 'lr',
+          label: 'Learning rate',
+          labelOffset: 2,
+          domain: LR_DOMAIN,
+          width: 60,
+          format: SIG2,
+        })}
       />
       <YAxis
-        yAxisId="lr"
-        domain={[0, 'auto']}
-        tick={{ fontSize: 12 }}
-        width={60}
-        tickFormatter={(v: number) => String(Number(v.toPrecision(2)))}
-        label={{
-          value: 'Learning rate',
-          angle: -90,
-          position: 'insideLeft',
-          offset: 2,
-          style: { textAnchor: 'middle' },
-        }}
-      />
-      <YAxis
-        yAxisId="mom"
-        orientation="right"
-        domain={['auto', 'auto']}
-        tick={{ fontSize: 12 }}
-        width={56}
-        tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-        label={{
-          value: 'Momentum',
-          angle: 90,
-          position: 'insideRight',
-          offset: 2,
-          style: { textAnchor: 'middle' },
-        }}
+        {...yAxis({ id: 'mom', side: 'right', label: 'Momentum', labelOffset: 2, format: sig3 })}
       />
       <Tooltip content={(props) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />} />
       <Legend verticalAlign="top" />

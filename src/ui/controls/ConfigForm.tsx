@@ -1,15 +1,16 @@
 import { useMemo } from 'react';
 import { validateConfig, type TrainConfig } from '../../core/config';
-import { isActive, isRangeActive } from '../store';
+import { isActive } from '../store';
 import { useLab } from '../store/hooks';
 import { NumberControl } from './NumberControl';
 import { ScheduleFields } from './ScheduleFields';
 import { SelectControl } from './SelectControl';
+import { SettingsGroup } from './SettingsGroup';
 
 /** All settings, grouped as a user thinks of them; locked while a run is active. */
 export function ConfigForm() {
   const config = useLab((s) => s.config);
-  const disabled = useLab((s) => isActive(s.run) || isRangeActive(s.rangeRun));
+  const disabled = useLab((s) => isActive(s.run) || isActive(s.rangeRun));
   const errors = useMemo(() => crossErrors(config), [config]);
   const modelNote = useLab((s) => s.modelNote);
   const hidden = useLab((s) => s.hidden);
@@ -24,8 +25,7 @@ export function ConfigForm() {
     <form className="config" onSubmit={(e) => e.preventDefault()} aria-label="Training settings">
       {disabled && <p className="config__locked">Settings are locked while a run is active.</p>}
       {shown(GROUPS.data) && (
-        <fieldset disabled={disabled}>
-          <legend>Network and data</legend>
+        <SettingsGroup title="Network and data" disabled={disabled} testId="settings.data">
           <SelectControl name="model" disabled={disabled} />
           {modelNote && (
             <p className="control__note" data-testid="model-note" role="status">
@@ -35,23 +35,25 @@ export function ConfigForm() {
           <SelectControl name="dataset" disabled={disabled} />
           {num('trainSize')}
           {num('valSize')}
-        </fieldset>
+        </SettingsGroup>
       )}
       {shown(GROUPS.schedule) && (
-        <fieldset disabled={disabled}>
-          <legend>Schedule</legend>
+        <SettingsGroup title="Schedule" disabled={disabled} testId="settings.schedule">
           {num('epochs')}
           {num('batchSize')}
           <ScheduleFields disabled={disabled} errors={errors} />
           {num('wd')}
-        </fieldset>
+        </SettingsGroup>
       )}
       {shown(GROUPS.hardware) && (
-        <fieldset disabled={disabled}>
-          <legend>Reproducibility and hardware</legend>
+        <SettingsGroup
+          title="Reproducibility and hardware"
+          disabled={disabled}
+          testId="settings.hardware"
+        >
           {num('seed', false)}
           <SelectControl name="backend" disabled={disabled} />
-        </fieldset>
+        </SettingsGroup>
       )}
     </form>
   );

@@ -149,17 +149,6 @@ export function HistoryPanel() {
   );
 }
 
-const STATUS_TEXT: Record<RunRecord['status'], string> = {
-  starting: 'starting',
-  running: 'running',
-  paused: 'paused',
-  stopped: 'stopped',
-  done: 'done',
-  diverged: 'diverged',
-  failed: 'failed',
-  interrupted: 'interrupted',
-};
-
 function HistoryRow(props: {
   run: RunRecord;
   checked: boolean;
@@ -202,7 +191,7 @@ function HistoryRow(props: {
         <span className="history__meta">
           {new Date(run.createdAt).toLocaleString()} ·{' '}
           {OPTION_TEXT[run.config.model] ?? run.config.model} ·{' '}
-          <span className={`state state--${run.status}`}>{STATUS_TEXT[run.status]}</span>
+          <span className={`state state--${run.status}`}>{run.status}</span>
           {run.finalVal &&
             ` · val loss ${run.finalVal.loss.toFixed(3)}, top-1 ${formatPercent(run.finalVal.top1)}`}
         </span>

@@ -1,6 +1,7 @@
 /** Resuming a saved run from its checkpoint: its curves back in the chart, the worker told. */
+import { toWorkerConfig } from '../../core/config-travel';
 import type { RunCurves } from '../../core/run-record';
-import { isActive, isRangeActive, labStore } from '../store';
+import { isActive, labStore } from '../store';
 import { send } from '../worker-client';
 import { historyDb } from './actions';
 
@@ -20,7 +21,7 @@ export function canResume(runId: string): boolean {
     RESUMABLE.includes(record.status) &&
     s.checkpoints[runId] !== undefined &&
     !isActive(s.run) &&
-    !isRangeActive(s.rangeRun)
+    !isActive(s.rangeRun)
   );
 }
 
@@ -36,5 +37,5 @@ export async function resumeRun(runId: string): Promise<void> {
   }
   s.setWorkerError(null);
   s.beginResume(runId, record.config, curves);
-  send({ type: 'start', runId, config: record.config, resume: true });
+  send({ type: 'start', runId, config: toWorkerConfig(record.config), resume: true });
 }

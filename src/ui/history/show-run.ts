@@ -4,14 +4,14 @@
  * log, another lab's export) have no other way to reach those views.
  */
 import type { RunState } from '../../core/run';
-import { isActive, isRangeActive, labStore } from '../store';
+import { isActive, labStore } from '../store';
 import { encodeShared } from '../share/share';
 import { historyDb } from './actions';
 
 /** False while a training run or a range test is going: showing a result would replace it. */
 export function canShow(): boolean {
   const s = labStore.getState();
-  return !isActive(s.run) && !isRangeActive(s.rangeRun);
+  return !isActive(s.run) && !isActive(s.rangeRun);
 }
 
 export async function showRun(id: string): Promise<void> {

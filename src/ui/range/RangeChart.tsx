@@ -10,12 +10,13 @@ import {
   YAxis,
 } from 'recharts';
 import type { LrSuggestion } from '../../core/range-test';
+import { lrAxis, yAxis } from '../charts/axes';
 import { HoverTooltip } from '../charts/HoverTooltip';
 import { lossAxisTop, niceTicks } from '../charts/series';
 import type { LabState } from '../store';
 import { useLabPerFrame } from '../store/frame';
 import { useLab } from '../store/hooks';
-import { formatLr, logTicks, rangeRows, rangeValRows } from './rows';
+import { logTicks, markerLabelSide, rangeRows, rangeValRows } from './rows';
 
 const selectTrain = (s: LabState) => s.rangeTrain;
 const selectVal = (s: LabState) => s.rangeVal;
@@ -27,6 +28,9 @@ const COLORS = {
   acc: '#15803d',
   diverged: '#b42318',
 };
+const PERCENT: [number, number] = [0, 100];
+const PERCENT_TICKS = [0, 25, 50, 75, 100];
+
 const MARKER_COLORS: Record<LrSuggestion['id'], string> = {
   smith: '#7c3aed',
   valley: '#0e7490',
@@ -93,48 +97,25 @@ const RangePlot = memo(function RangePlot({ lo, hi, suggestions, divergedAt }: P
       margin={{ top: 8, right: 8, bottom: 28, left: 8 }}
     >
       <CartesianGrid stroke="#e3e7ee" />
-      <XAxis
-        type="number"
-        dataKey="lr"
-        scale="log"
-        domain={[lo, hi]}
-        allowDataOverflow
-        ticks={ticks}
-        tickFormatter={formatLr}
-        tick={{ fontSize: 12 }}
-        label={{ value: 'Learning rate (log scale)', position: 'insideBottom', offset: -16 }}
+      <XAxis {...lrAxis('lr', 'Learning rate (log scale)', lo, hi, ticks)} />
+      <YAxis
+        {...yAxis({
+          id: 'loss',
+          label: 'Loss',
+          domain: [0, yTop],
+          ticks: niceTicks(yTop),
+          clip: true,
+        })}
       />
       <YAxis
-        yAxisId="loss"
-        type="number"
-        domain={[0, yTop]}
-        allowDataOverflow
-        ticks={niceTicks(yTop)}
-        tick={{ fontSize: 12 }}
-        width={56}
-        label={{
-          value: 'Loss',
-          angle: -90,
-          position: 'insideLeft',
-          offset: 4,
-          style: { textAnchor: 'middle' },
-        }}
-      />
-      <YAxis
-        yAxisId="acc"
-        orientation="right"
-        type="number"
-        domain={[0, 100]}
-        ticks={[0, 25, 50, 75, 100]}
-        tick={{ fontSize: 12 }}
-        width={48}
-        label={{
-          value: 'Val. accuracy (%)',
-          angle: 90,
-          position: 'insideRight',
-          offset: 4,
-          style: { textAnchor: 'middle' },
-        }}
+        {...yAxis({
+          id: 'acc',
+          side: 'right',
+          label: 'Val. accuracy (%)',
+          domain: PERCENT,
+          ticks: PERCENT_TICKS,
+          width: 48,
+        })}
       />
       <Tooltip content={(props) => <HoverTooltip {...props} stepsPerEpoch={stepsPerEpoch} />} />
       <Legend verticalAlign="top" />
@@ -189,8 +170,11 @@ const RangePlot = memo(function RangePlot({ lo, hi, suggestions, divergedAt }: P
           ifOverflow="hidden"
           label={{
             value: s.label,
-            // Inside the plot, staggered down so neighbouring markers' labels do not collide.
-            position: 'insideTopLeft',
+            // Inside the plot, staggered down so neighbouring markers' labels do not collide, and
+            // on the side of the line facing the plot's middle: text right of a line near the
+            // sweep's end ran over the accuracy axis.
+            position: markerLabelSide(s.lr, lo, hi),
+            className: 'range-marker-label',
             offset: 6 + 14 * i,
             fill: MARKER_COLORS[s.id],
             fontSize: 11,

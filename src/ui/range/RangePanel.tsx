@@ -3,17 +3,21 @@ import { analyzeRange, rangeConfigErrors, rangeSpecOf } from '../../core/range-t
 import type { TrainConfig } from '../../core/config';
 import { NumberControl } from '../controls/NumberControl';
 import { SelectControl } from '../controls/SelectControl';
-import { datasetName } from '../controls/fields';
-import { formatCount } from '../format';
-import { BackendBadge } from '../status/BackendBadge';
 import { DataPanel } from '../status/DataPanel';
 import { DataStatusLine } from '../status/DataStatusLine';
-import { isActive, isRangeActive, type RangeRun } from '../store';
+import { RunControls } from '../status/RunControls';
+import { RunPanel, WorkerErrorBanner } from '../status/RunPanel';
+import { StateCell, StepCell } from '../status/RunStatus';
+import { RunEstimate } from '../speed/RunEstimate';
+import { useStartReasons } from '../status/start-reasons';
+import { isActive, type RangeRun } from '../store';
 import { useLab } from '../store/hooks';
 import { startRangeTest, stopRangeTest, togglePauseRange } from './actions';
 import { RangeChart } from './RangeChart';
 import { RangeSuggestions } from './RangeSuggestions';
 import { formatLr } from './rows';
+
+const ACTIONS = { start: startRangeTest, pause: togglePauseRange, stop: stopRangeTest };
 
 /** The LR range test instrument: sweep settings, Start/Stop, the curve and the bounds it gives. */
 export function RangePanel() {
@@ -21,20 +25,14 @@ export function RangePanel() {
   const run = useLab((s) => s.rangeRun);
   const train = useLab((s) => s.rangeTrain);
   const val = useLab((s) => s.rangeVal);
-  const trainingBusy = useLab((s) => isActive(s.run));
-  const dataPhase = useLab((s) => s.datasets[s.config.dataset]?.phase ?? null);
-  const workerError = useLab((s) => s.workerError);
-  const dismiss = useLab((s) => s.setWorkerError);
-  const active = isRangeActive(run);
+  const active = isActive(run);
 
   const errors = useMemo(() => crossErrors(config), [config]);
-  const blocked = useMemo(() => {
-    const reasons = rangeConfigErrors(config).map((e) => e.message);
-    if (dataPhase === 'missing' || dataPhase === 'error')
-      reasons.push(`${datasetName(config.dataset)} is not loaded: load it below first`);
-    if (trainingBusy) reasons.push('a training run is active');
-    return reasons;
-  }, [config, dataPhase, trainingBusy]);
+  const blocked = useStartReasons(
+    useMemo(() => rangeConfigErrors(config).map((e) => e.message), [config]),
+    'load it below first',
+    { training: true },
+  );
   const analysis = useMemo(
     () =>
       analyzeRange(
@@ -48,11 +46,7 @@ export function RangePanel() {
   const finished = run !== null && !active && run.state !== 'failed';
 
   return (
-    <section className="panel range-panel" aria-labelledby="range-title">
-      <div className="status-panel__top">
-        <h2 id="range-title">LR range test</h2>
-        <BackendBadge />
-      </div>
+    <RunPanel className="range-panel" titleId="range-title" title="LR range test">
       <p className="range-panel__lede">
         Train a fresh copy of the model for a few iterations while the learning rate grows from the
         start to the end value; the loss and validation accuracy against the LR show how large the
@@ -68,45 +62,19 @@ export function RangePanel() {
           <NumberControl name="rangeSteps" disabled={active} crossError={errors.rangeSteps} />
         </fieldset>
       </form>
-      <div className="run-buttons">
-        <button
-          type="button"
-          className="btn btn--primary"
-          onClick={startRangeTest}
-          disabled={active || blocked.length > 0}
-          title={active ? 'A range test is running' : blocked.join('; ') || 'Start the sweep'}
-        >
-          Start
-        </button>
-        <button type="button" className="btn" onClick={togglePauseRange} disabled={!active}>
-          {run?.state === 'paused' ? 'Resume' : 'Pause'}
-        </button>
-        <button
-          type="button"
-          className="btn btn--danger"
-          onClick={stopRangeTest}
-          disabled={!active || (run?.stopRequested ?? false)}
-        >
-          Stop
-        </button>
-        {!active && blocked.length > 0 && (
-          <p className="run-buttons__reason" role="alert">
-            Can’t start: {blocked.join('; ')}.
-          </p>
-        )}
-      </div>
+      <RunControls
+        startTitle="Start the sweep"
+        busyTitle="A range test is running"
+        actions={ACTIONS}
+        run={{ active, paused: run?.state === 'paused', stopping: run?.stopRequested ?? false }}
+        blocked={blocked}
+      />
+      <RunEstimate />
       <div className="status" data-testid="status">
         <DataStatusLine />
         <RangeStatus run={run} lastLr={train.at(-1)?.lr ?? null} />
       </div>
-      {workerError && (
-        <div className="banner banner--error" role="alert">
-          <span>{workerError}</span>
-          <button type="button" className="btn btn--small" onClick={() => dismiss(null)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      <WorkerErrorBanner />
       <div className="range-view">
         <RangeChart
           lo={spec.start}
@@ -118,30 +86,17 @@ export function RangePanel() {
         {active && <p className="range-note">The suggested bounds appear when the sweep ends.</p>}
       </div>
       <DataPanel />
-    </section>
+    </RunPanel>
   );
 }
 
 function RangeStatus({ run, lastLr }: { run: RangeRun | null; lastLr: number | null }) {
   if (!run) return <p className="run-line run-line--idle">No range test yet: press Start.</p>;
-  const p = run.progress;
-  const stopping = run.stopRequested && isRangeActive(run);
-  const state = stopping ? 'stopping…' : run.state === 'starting' ? 'starting…' : run.state;
   return (
     <div className="run-line">
       <dl className="stats">
-        <div>
-          <dt>State</dt>
-          <dd>
-            <span role="status" className={`state state--${run.state}`}>
-              {state}
-            </span>
-          </dd>
-        </div>
-        <div>
-          <dt>Step</dt>
-          <dd>{p ? `${formatCount(p.step)} / ${formatCount(p.totalSteps)}` : '—'}</dd>
-        </div>
+        <StateCell run={run} />
+        <StepCell progress={run.progress} />
         <div>
           <dt>LR</dt>
           <dd>{lastLr === null ? '—' : formatLr(lastLr)}</dd>

@@ -1,23 +1,17 @@
 /** What the range test's buttons do: store changes paired with the worker commands they imply. */
 import { SCHEMA, type TrainConfig } from '../../core/config';
+import { toWorkerConfig } from '../../core/config-travel';
 import { cyclicalBounds, oneCycleBounds, rangeSpecOf } from '../../core/range-test';
-import { labStore } from '../store';
+import { labStore, newRunId } from '../store';
 import { send } from '../worker-client';
-
-function newRunId(): string {
-  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `range-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
 
 export function startRangeTest(): void {
   const s = labStore.getState();
-  const runId = newRunId();
+  const runId = newRunId('range');
   const range = rangeSpecOf(s.config);
   s.setWorkerError(null);
   s.beginRange(runId, s.config, range);
-  send({ type: 'rangeTest', runId, config: s.config, range });
+  send({ type: 'rangeTest', runId, config: toWorkerConfig(s.config), range });
 }
 
 /** The worker pauses a range test between iterations, as it does a training run. */
@@ -49,9 +43,8 @@ export function boundsFor(config: TrainConfig, lrMax: number): { lrMin: number; 
 
 /** Sets LR max (and LR min by the schedule's rule) and goes back to training: one URL update. */
 export function applyToTraining(lrMax: number): void {
-  labStore.setState((s) => ({
-    config: { ...s.config, ...boundsFor(s.config, lrMax), mode: 'train' },
-  }));
+  const s = labStore.getState();
+  s.patchConfig({ ...boundsFor(s.config, lrMax), mode: 'train' });
 }
 
 export function setMode(mode: TrainConfig['mode']): void {

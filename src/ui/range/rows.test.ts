@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLr, logTicks, rangeRows, rangeValRows } from './rows';
+import { formatLr, logTicks, markerLabelSide, rangeRows, rangeValRows } from './rows';
 
 describe('range chart rows', () => {
   it.each([
@@ -33,5 +33,18 @@ describe('range chart rows', () => {
         { step: 8, epoch: 2, loss: 2, top1: 0.25, top5: 0.5 },
       ]),
     ).toEqual([{ step: 4, epoch: 1, lr: 0.1, valLoss: 2, accuracy: 25 }]);
+  });
+});
+
+describe('suggestion marker labels', () => {
+  it.each([
+    // lr, sweep lo, hi → side of the line the label is written on
+    [0.001, 0.001, 1, 'insideTopLeft'], // min ÷ 10 at the sweep's start: right of the axis
+    [0.02, 0.001, 1, 'insideTopLeft'],
+    [0.05, 0.001, 1, 'insideTopRight'], // past the log middle (≈ 0.032)
+    [0.9, 0.001, 1, 'insideTopRight'], // near the end: left of the line, off the right axis
+    [0.6, 0.1, 3, 'insideTopRight'], // the log middle is √0.3 ≈ 0.55
+  ] as const)('LR %f in [%f, %f] → %s', (lr, lo, hi, side) => {
+    expect(markerLabelSide(lr, lo, hi)).toBe(side);
   });
 });

@@ -71,3 +71,16 @@ export function formatLr(lr: number): string {
     .replace(/\.?0+e/, 'e')
     .replace('+', '');
 }
+
+/**
+ * Where a suggestion marker's label goes, on the side of its line facing the middle of the sweep
+ * (log axis): right of a line in the lower half, left of one in the upper half, so a label never
+ * runs past the plot over either y axis.
+ */
+export function markerLabelSide(
+  lr: number,
+  lo: number,
+  hi: number,
+): 'insideTopLeft' | 'insideTopRight' {
+  return Math.log(lr / lo) > Math.log(hi / lo) / 2 ? 'insideTopRight' : 'insideTopLeft';
+}

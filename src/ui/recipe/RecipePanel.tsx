@@ -16,7 +16,7 @@ import { NumberControl } from '../controls/NumberControl';
 import { SelectControl } from '../controls/SelectControl';
 import { setMode } from '../range/actions';
 import { formatLr } from '../range/rows';
-import { isActive, isRangeActive, labStore } from '../store';
+import { isActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 
 // "done" only for a step that ran; accepted values say they were not run.
@@ -141,7 +141,7 @@ function StepBody({ id, config }: { id: RecipeStepId; config: TrainConfig }) {
 }
 
 function fill(values: Partial<TrainConfig>): void {
-  labStore.setState((s) => ({ config: { ...s.config, ...values } }));
+  labStore.getState().patchConfig(values);
 }
 
 function RangeStep({ config }: { config: TrainConfig }) {
@@ -150,7 +150,7 @@ function RangeStep({ config }: { config: TrainConfig }) {
   const val = useLab((s) => s.rangeVal);
   const dispatch = useLab((s) => s.recipeDispatch);
   const suggestion = useMemo(() => {
-    if (!rangeRun || isRangeActive(rangeRun) || rangeRun.state === 'failed') return null;
+    if (!rangeRun || isActive(rangeRun) || rangeRun.state === 'failed') return null;
     const vals = val.flatMap((v) =>
       v.lr === undefined ? [] : [{ lr: v.lr, loss: v.loss, top1: v.top1 }],
     );
@@ -204,7 +204,7 @@ function BatchStep({ config }: { config: TrainConfig }) {
 }
 
 function FinalStep({ config }: { config: TrainConfig }) {
-  const busy = useLab((s) => isActive(s.run) || isRangeActive(s.rangeRun));
+  const busy = useLab((s) => isActive(s.run) || isActive(s.rangeRun));
   const final = recipeFinalConfig(config);
   const href = `${location.origin}${location.pathname}?${linkToQuery({ config: final })}`;
   return (
@@ -228,7 +228,7 @@ function FinalStep({ config }: { config: TrainConfig }) {
         className="btn btn--primary"
         disabled={busy}
         onClick={() => {
-          labStore.setState({ config: final });
+          labStore.getState().patchConfig(final);
           startRun();
         }}
       >

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { validateConfig } from '../../core/config';
 import { startRun } from '../actions';
 import { formatDuration } from '../format';
+import { notLoadedReason } from '../status/start-reasons';
 import { isActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 import { sharedOnShow } from '../store/link-slice';
@@ -21,7 +22,8 @@ export function SharePanel() {
   // The same checks as Start: a hostile link may carry settings that cannot run.
   const blocked = useMemo(() => {
     const reasons = config ? validateConfig(config).map((e) => e.message) : [];
-    if (dataPhase === 'missing' || dataPhase === 'error') reasons.push('the dataset is not loaded');
+    const notLoaded = notLoadedReason(dataPhase, 'the dataset');
+    if (notLoaded) reasons.push(notLoaded);
     return reasons.join('; ');
   }, [config, dataPhase]);
   const [link, setLink] = useState<string | null>(null);
@@ -29,7 +31,7 @@ export function SharePanel() {
 
   // The shared settings, even if the controls were moved since the link was opened.
   const rerun = () => {
-    if (config) labStore.setState({ config });
+    if (config) labStore.getState().patchConfig(config);
     startRun();
   };
 

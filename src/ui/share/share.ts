@@ -52,7 +52,7 @@ export async function shareLinkForCurrentRun(): Promise<string | null> {
     train: s.trainPoints,
     val: s.valPoints,
   });
-  const query = linkToQuery({ config: run.config, hide: s.hidden, shared: payload });
+  const query = linkToQuery({ config: run.config, to: 'share', hide: s.hidden, shared: payload });
   return `${location.origin}${location.pathname}?${query}`;
 }
 

@@ -5,7 +5,7 @@
 import { SCHEMA, type TrainConfig } from '../../core/config';
 import { extrapolate, isStale, probeBatch, speedKey, type SpeedSample } from '../../core/estimate';
 import { fitBudget, FIRST_VISIT_SECONDS } from '../../core/presets';
-import { isActive, isRangeActive, labStore, type LabState } from '../store';
+import { isActive, labStore, type LabState } from '../store';
 import { send } from '../worker-client';
 
 const STORAGE_KEY = 'lab.speeds.v1';
@@ -82,7 +82,7 @@ export function speedsOn(s: SpeedView, config: TrainConfig): SpeedSample[] {
 /** Asks the worker to time `config`'s model unless a fresh figure exists or it is busy. */
 export function requestSpeed(config: TrainConfig): void {
   const s = labStore.getState();
-  if (!s.workerReady || isActive(s.run) || isRangeActive(s.rangeRun) || s.measuring) return;
+  if (!s.workerReady || isActive(s.run) || isActive(s.rangeRun) || s.measuring) return;
   const key = speedKey(config.model, config.backend, config.batchSize);
   const known = s.speeds[key];
   if (known && fresh(s, known)) return;

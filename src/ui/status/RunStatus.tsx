@@ -1,8 +1,8 @@
 import { formatLeft } from '../../core/estimate';
 import { divergenceAdvice, lrFromMessage } from '../../core/model-defaults';
-import type { RunState } from '../../core/run';
+import type { Progress, RunState } from '../../core/run';
 import { formatCount, formatRate } from '../format';
-import { isActive } from '../store';
+import { isActive, type LiveRun } from '../store';
 import { useLab } from '../store/hooks';
 
 const STATE_TEXT: Record<RunState, string> = {
@@ -21,38 +21,19 @@ export function RunStatus() {
   if (!run) return <p className="run-line run-line--idle">No run yet: press Start to train.</p>;
   const p = run.progress;
   const epochs = p?.epochs ?? run.config.epochs;
-  const stopping = run.stopRequested && isActive(run);
-  const pending = isActive(run) ? run.pauseRequested : undefined;
-  const stateText = stopping
-    ? 'stopping…'
-    : pending === 'pause'
-      ? 'pausing… (after this step)'
-      : pending === 'resume'
-        ? 'resuming…'
-        : STATE_TEXT[run.state];
   const bad = run.state === 'diverged' || run.state === 'failed';
 
   return (
     <div className="run-line">
       <dl className="stats">
-        <div>
-          <dt>State</dt>
-          <dd>
-            <span role="status" className={`state state--${run.state}`}>
-              {stateText}
-            </span>
-          </dd>
-        </div>
+        <StateCell run={run} />
         <div>
           <dt>Epoch</dt>
           <dd>
             {p ? currentEpoch(p.step, p.totalSteps, epochs) : '—'} / {epochs}
           </dd>
         </div>
-        <div>
-          <dt>Step</dt>
-          <dd>{p ? `${formatCount(p.step)} / ${formatCount(p.totalSteps)}` : '—'}</dd>
-        </div>
+        <StepCell progress={p} />
         <div>
           <dt>Images/s</dt>
           <dd>{p ? formatRate(p.imagesPerSec) : '—'}</dd>
@@ -73,6 +54,39 @@ export function RunStatus() {
           )}
         </p>
       )}
+    </div>
+  );
+}
+
+/** The State cell of a run line: a pending Stop, Pause or Resume at once, else the worker's word. */
+export function StateCell({ run }: { run: LiveRun }) {
+  const pending = isActive(run) ? run.pauseRequested : undefined;
+  const text =
+    run.stopRequested && isActive(run)
+      ? 'stopping…'
+      : pending === 'pause'
+        ? 'pausing… (after this step)'
+        : pending === 'resume'
+          ? 'resuming…'
+          : STATE_TEXT[run.state];
+  return (
+    <div>
+      <dt>State</dt>
+      <dd>
+        <span role="status" className={`state state--${run.state}`}>
+          {text}
+        </span>
+      </dd>
+    </div>
+  );
+}
+
+/** The Step cell of a run line: step / total, a dash before the first report. */
+export function StepCell({ progress: p }: { progress: Progress | null }) {
+  return (
+    <div>
+      <dt>Step</dt>
+      <dd>{p ? `${formatCount(p.step)} / ${formatCount(p.totalSteps)}` : '—'}</dd>
     </div>
   );
 }

@@ -13,7 +13,11 @@ export interface ConfigSlice {
   modelNote: string | null;
   setPinned: (keys: string[]) => void;
   setField: <K extends keyof TrainConfig>(key: K, value: TrainConfig[K]) => void;
+  /** Several settings at once, as they are (no model defaults): one URL update. */
+  patchConfig: (patch: Partial<TrainConfig>) => void;
   loadConfig: (config: TrainConfig, notices: string[]) => void;
+  /** Adds lines to the url-notice banner (notices found after load, e.g. decoding `r=`). */
+  addUrlNotices: (notices: string[]) => void;
   dismissUrlNotices: () => void;
 }
 
@@ -34,6 +38,8 @@ export const createConfigSlice: StateCreator<LabState, [], [], ConfigSlice> = (s
         : null;
       return { config: c, modelNote };
     }),
+  patchConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
   loadConfig: (config, notices) => set({ config, urlNotices: notices }),
+  addUrlNotices: (notices) => set((s) => ({ urlNotices: [...s.urlNotices, ...notices] })),
   dismissUrlNotices: () => set({ urlNotices: [] }),
 });

@@ -15,9 +15,10 @@ import { createSweepSlice } from './sweep-slice';
 import type { LabState } from './types';
 
 export type { LabState } from './types';
-export { isActive, type RunInfo } from './run-slice';
+export { isActive, newRunId, type LiveRun } from './run-model';
+export type { RunInfo } from './run-slice';
 export type { BackendStatus, DataStatus } from './data-slice';
-export { isRangeActive, type RangeRun } from './range-slice';
+export type { RangeRun } from './range-slice';
 export { isQueueActive, type QueueEntry, type RunQueue } from './sweep-slice';
 
 export const labStore = createStore<LabState>()((...a) => ({

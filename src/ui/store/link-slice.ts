@@ -19,33 +19,22 @@ export interface LinkSlice {
   /** The shared result on show, if the link carried one. */
   shared: SharedInfo | null;
   setHidden: (hidden: string[]) => void;
-  /** Adds lines to the url-notice banner (notices found after load, e.g. decoding `r=`). */
-  addUrlNotices: (notices: string[]) => void;
   /** Shows a decoded shared result as the current (finished) run, with its settings. */
   showShared: (run: SharedRun, payload: string) => void;
 }
 
 export const SHARED_RUN_PREFIX = 'shared:';
 
-export const createLinkSlice: StateCreator<LabState, [], [], LinkSlice> = (set) => ({
+export const createLinkSlice: StateCreator<LabState, [], [], LinkSlice> = (set, get) => ({
   hidden: [],
   shared: null,
   setHidden: (hidden) => set({ hidden }),
-  addUrlNotices: (notices) => set((s) => ({ urlNotices: [...s.urlNotices, ...notices] })),
   showShared: (run, payload) => {
     const runId = `${SHARED_RUN_PREFIX}${run.createdAt}`;
     const last = run.train.at(-1)?.step ?? run.val.at(-1)?.step ?? 0;
-    set({
-      config: run.config,
-      shared: {
-        runId,
-        name: run.name,
-        createdAt: run.createdAt,
-        backend: run.backend,
-        durationSec: run.durationSec,
-        payload,
-      },
-      run: {
+    // The run first: the URL sync then sees the shared payload and its run together.
+    get().showRun(
+      {
         runId,
         config: run.config,
         state: run.state,
@@ -59,9 +48,19 @@ export const createLinkSlice: StateCreator<LabState, [], [], LinkSlice> = (set) 
         },
         stopRequested: false,
       },
-      trainPoints: run.train,
-      valPoints: run.val,
+      run,
+    );
+    set({
+      shared: {
+        runId,
+        name: run.name,
+        createdAt: run.createdAt,
+        backend: run.backend,
+        durationSec: run.durationSec,
+        payload,
+      },
     });
+    get().patchConfig(run.config);
   },
 });
 

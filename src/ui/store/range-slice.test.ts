@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../core/config';
-import { applyWorkerEvent, isRangeActive, labStore, resetStore } from './index';
+import { applyWorkerEvent, isActive, labStore, resetStore } from './index';
 
 const spec = { mode: 'exp' as const, start: 1e-3, end: 1, steps: 16 };
 
@@ -20,14 +20,14 @@ describe('range slice', () => {
       runId: 'r1',
       point: { step: 1, epoch: 0.1, loss: 2.3, top1: 0.1, top5: 0.5, lr: 1e-3 },
     });
-    expect(isRangeActive(labStore.getState().rangeRun)).toBe(true);
+    expect(isActive(labStore.getState().rangeRun)).toBe(true);
     applyWorkerEvent({ type: 'rangeResult', runId: 'r1', divergedAt: 0.5, divergedStep: 12 });
     applyWorkerEvent({ type: 'state', runId: 'r1', state: 'done' });
     const s = labStore.getState();
     expect(s.rangeTrain).toHaveLength(1);
     expect(s.rangeVal).toHaveLength(1);
     expect(s.rangeRun).toMatchObject({ state: 'done', divergedAt: 0.5, divergedStep: 12 });
-    expect(isRangeActive(s.rangeRun)).toBe(false);
+    expect(isActive(s.rangeRun)).toBe(false);
     expect(s.trainPoints).toEqual([]);
     expect(s.valPoints).toEqual([]);
   });

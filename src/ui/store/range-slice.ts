@@ -2,18 +2,14 @@
 import type { StateCreator } from 'zustand';
 import type { TrainConfig } from '../../core/config';
 import type { RangeSpec } from '../../core/range-test';
-import type { Progress, RunState, TrainPoint, ValPoint } from '../../core/run';
+import type { TrainPoint, ValPoint } from '../../core/run';
 import type { WorkerEvent } from '../../worker/protocol';
+import { startingRun, whileActive, withState, type LiveRun } from './run-model';
 import type { LabState } from './types';
 
-export interface RangeRun {
-  runId: string;
-  config: TrainConfig;
+/** A run as every run on the page is (store/run-model), with the sweep and where it diverged. */
+export interface RangeRun extends LiveRun {
   spec: RangeSpec;
-  state: RunState;
-  message?: string;
-  progress: Progress | null;
-  stopRequested: boolean;
   /** LR and step where the smoothed loss diverged; null until known or if it never did. */
   divergedAt: number | null;
   divergedStep: number | null;
@@ -31,65 +27,44 @@ export interface RangeSlice {
   onRangeEvent: (e: WorkerEvent) => boolean;
 }
 
-const ACTIVE: readonly RunState[] = ['starting', 'running', 'paused'];
+export const createRangeSlice: StateCreator<LabState, [], [], RangeSlice> = (set, get) => {
+  const ifActive = whileActive(set, 'rangeRun');
 
-export function isRangeActive(run: RangeRun | null): boolean {
-  return run !== null && ACTIVE.includes(run.state);
-}
-
-export const createRangeSlice: StateCreator<LabState, [], [], RangeSlice> = (set, get) => ({
-  rangeRun: null,
-  rangeTrain: [],
-  rangeVal: [],
-  beginRange: (runId, config, spec) =>
-    set({
-      rangeRun: {
-        runId,
-        config,
-        spec,
-        state: 'starting',
-        progress: null,
-        stopRequested: false,
-        divergedAt: null,
-        divergedStep: null,
-      },
-      rangeTrain: [],
-      rangeVal: [],
-    }),
-  requestRangeStop: () =>
-    set((s) =>
-      s.rangeRun && isRangeActive(s.rangeRun)
-        ? { rangeRun: { ...s.rangeRun, stopRequested: true } }
-        : s,
-    ),
-  failActiveRange: (message) =>
-    set((s) =>
-      s.rangeRun && isRangeActive(s.rangeRun)
-        ? { rangeRun: { ...s.rangeRun, state: 'failed', message } }
-        : s,
-    ),
-  onRangeEvent: (e) => {
-    const run = get().rangeRun;
-    if (!run || !('runId' in e) || e.runId !== run.runId) return false;
-    switch (e.type) {
-      case 'trainPoints':
-        set((s) => ({ rangeTrain: s.rangeTrain.concat(e.points) }));
-        break;
-      case 'valPoint':
-        set((s) => ({ rangeVal: [...s.rangeVal, e.point] }));
-        break;
-      case 'progress': {
-        const { type: _t, runId: _r, ...progress } = e;
-        set({ rangeRun: { ...run, progress } });
-        break;
+  return {
+    rangeRun: null,
+    rangeTrain: [],
+    rangeVal: [],
+    beginRange: (runId, config, spec) =>
+      set({
+        rangeRun: { ...startingRun(runId, config), spec, divergedAt: null, divergedStep: null },
+        rangeTrain: [],
+        rangeVal: [],
+      }),
+    requestRangeStop: () => ifActive({ stopRequested: true }),
+    failActiveRange: (message) => ifActive({ state: 'failed', message }),
+    onRangeEvent: (e) => {
+      const run = get().rangeRun;
+      if (!run || !('runId' in e) || e.runId !== run.runId) return false;
+      switch (e.type) {
+        case 'trainPoints':
+          set((s) => ({ rangeTrain: s.rangeTrain.concat(e.points) }));
+          break;
+        case 'valPoint':
+          set((s) => ({ rangeVal: [...s.rangeVal, e.point] }));
+          break;
+        case 'progress': {
+          const { type: _t, runId: _r, ...progress } = e;
+          set({ rangeRun: { ...run, progress } });
+          break;
+        }
+        case 'state':
+          set({ rangeRun: withState(run, e.state, e.message) });
+          break;
+        case 'rangeResult':
+          set({ rangeRun: { ...run, divergedAt: e.divergedAt, divergedStep: e.divergedStep } });
+          break;
       }
-      case 'state':
-        set({ rangeRun: { ...run, state: e.state, message: e.message } });
-        break;
-      case 'rangeResult':
-        set({ rangeRun: { ...run, divergedAt: e.divergedAt, divergedStep: e.divergedStep } });
-        break;
-    }
-    return true;
-  },
-});
+      return true;
+    },
+  };
+};

@@ -14,11 +14,12 @@ export interface RecipeSlice {
   recipeDispatch: (action: RecipeAction) => void;
 }
 
-export const createRecipeSlice: StateCreator<LabState, [], [], RecipeSlice> = (set) => ({
+export const createRecipeSlice: StateCreator<LabState, [], [], RecipeSlice> = (set, get) => ({
   recipe: null,
-  recipeDispatch: (action) =>
-    set((s) => {
-      const { state, patch } = recipeReduce(s.recipe ?? recipeFromConfig(s.config), action);
-      return { recipe: state, config: { ...s.config, ...patch } };
-    }),
+  recipeDispatch: (action) => {
+    const s = get();
+    const { state, patch } = recipeReduce(s.recipe ?? recipeFromConfig(s.config), action);
+    set({ recipe: state });
+    s.patchConfig(patch);
+  },
 });

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { TrainConfig } from '../../core/config';
 import type { RunCurves } from '../../core/run-record';
 import type { WorkerEvent } from '../../worker/protocol';
+import { startingRun } from './run-model';
 import type { LabState } from './types';
 
 type CheckpointEvent = Extract<WorkerEvent, { type: 'checkpoint' }>;
@@ -22,7 +23,7 @@ export interface ResumeSlice {
   beginResume: (runId: string, config: TrainConfig, curves: RunCurves) => void;
 }
 
-export const createResumeSlice: StateCreator<LabState, [], [], ResumeSlice> = (set) => ({
+export const createResumeSlice: StateCreator<LabState, [], [], ResumeSlice> = (set, get) => ({
   checkpoints: {},
   checkpointStatus: null,
   runNotice: null,
@@ -37,25 +38,17 @@ export const createResumeSlice: StateCreator<LabState, [], [], ResumeSlice> = (s
       checkpoints: error ? s.checkpoints : { ...s.checkpoints, [runId]: step },
       checkpointStatus: error ? { runId, step, error } : { runId, step },
     })),
-  onResumed: ({ runId, step, message }) =>
-    set((s) =>
-      s.run?.runId === runId
-        ? {
-            trainPoints: s.trainPoints.filter((p) => p.step <= step),
-            valPoints: s.valPoints.filter((p) => p.step <= step),
-            runNotice: { runId, message },
-          }
-        : s,
-    ),
-  beginResume: (runId, config, curves) =>
-    set((s) => {
-      const step = s.checkpoints[runId] ?? 0;
-      return {
-        run: { runId, config, state: 'starting', progress: null, stopRequested: false },
-        trainPoints: curves.train.filter((p) => p.step <= step),
-        valPoints: curves.val.filter((p) => p.step <= step),
-        runNotice: null,
-        checkpointStatus: null,
-      };
-    }),
+  onResumed: ({ runId, step, message }) => {
+    if (get().run?.runId !== runId) return;
+    get().trimRunTo(runId, step);
+    set({ runNotice: { runId, message } });
+  },
+  beginResume: (runId, config, curves) => {
+    const step = get().checkpoints[runId] ?? 0;
+    set({ runNotice: null, checkpointStatus: null });
+    get().showRun(startingRun(runId, config), {
+      train: curves.train.filter((p) => p.step <= step),
+      val: curves.val.filter((p) => p.step <= step),
+    });
+  },
 });

@@ -3,19 +3,14 @@ import { DEFAULT_IMAGES_PER_SEC, demoConfigs } from '../../core/demo';
 import { validateConfig } from '../../core/config';
 import { OPTION_TEXT } from '../controls/fields';
 import { SelectControl } from '../controls/SelectControl';
-import { BackendBadge } from '../status/BackendBadge';
+import { RunEstimate } from '../speed/RunEstimate';
+import { RunPanel } from '../status/RunPanel';
 import { DataStatusLine } from '../status/DataStatusLine';
 import { isQueueActive } from '../store';
 import { useLab } from '../store/hooks';
-import {
-  demoEpochsNow,
-  measuredImagesPerSec,
-  startDemo,
-  stopQueue,
-  togglePauseQueue,
-} from './actions';
+import { demoEpochsNow, measuredImagesPerSec, startDemo } from './actions';
 import { QueueChart } from './QueueChart';
-import { QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
+import { QueueControls, QueueTable, useQueueSeries } from './QueueParts';
 import { QueueLine } from './SweepPanel';
 
 /** Super-convergence (Smith & Topin, Fig. 5a): 1cycle at a large LR against multistep. */
@@ -24,25 +19,17 @@ export function DemoPanel() {
   const rate = useLab(measuredImagesPerSec);
   const epochs = useLab(demoEpochsNow);
   const active = useLab((s) => isQueueActive(s.queue?.kind === 'demo' ? s.queue : null));
-  const paused = useLab((s) => active && s.queue?.entries[s.queue.current]?.state === 'paused');
-  const anyQueue = useLab((s) => isQueueActive(s.queue));
   const { entries, series } = useQueueSeries('demo', 'steps');
-  const busy = useBusyReasons();
 
   const planned = useMemo(() => demoConfigs(config, epochs), [config, epochs]);
   const errors = useMemo(
     () => planned.flatMap((p) => validateConfig(p.config).map((e) => `${p.label}: ${e.message}`)),
     [planned],
   );
-  const blocked = anyQueue ? [] : [...errors, ...busy];
   const perRunMin = (epochs * config.trainSize) / (rate > 0 ? rate : DEFAULT_IMAGES_PER_SEC) / 60;
 
   return (
-    <section className="panel demo-panel" aria-labelledby="demo-title">
-      <div className="status-panel__top">
-        <h2 id="demo-title">Super-convergence demo</h2>
-        <BackendBadge />
-      </div>
+    <RunPanel className="demo-panel" titleId="demo-title" title="Super-convergence demo">
       <p className="range-panel__lede">
         One click trains the same model, data and seed twice for the same number of iterations:
         first 1cycle with a large maximum LR (LR max from the settings), then the conventional
@@ -62,28 +49,14 @@ export function DemoPanel() {
           : `an assumed ${DEFAULT_IMAGES_PER_SEC} images/s (no run of this model measured yet)`}
         . Runs: {planned.map((p) => p.label).join(' vs ')}.
       </p>
-      <div className="run-buttons">
-        <button
-          type="button"
-          className="btn btn--primary"
-          onClick={startDemo}
-          disabled={anyQueue || blocked.length > 0}
-          title={anyQueue ? 'A queue is running' : blocked.join('; ') || 'Run both schedules'}
-        >
-          Run the demo
-        </button>
-        <button type="button" className="btn" onClick={togglePauseQueue} disabled={!active}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" className="btn btn--danger" onClick={stopQueue} disabled={!active}>
-          Stop
-        </button>
-        {!anyQueue && blocked.length > 0 && (
-          <p className="run-buttons__reason" role="alert">
-            Can’t start: {blocked.join('; ')}.
-          </p>
-        )}
-      </div>
+      <QueueControls
+        kind="demo"
+        startLabel="Run the demo"
+        startTitle="Run both schedules"
+        onStart={startDemo}
+        errors={errors}
+      />
+      <RunEstimate />
       <div className="status" data-testid="status">
         <DataStatusLine />
         <QueueLine entries={entries.length} />
@@ -114,6 +87,6 @@ export function DemoPanel() {
         and a maximum LR found with the range test.
       </p>
       <QueueTable entries={entries} best={null} early={false} />
-    </section>
+    </RunPanel>
   );
 }

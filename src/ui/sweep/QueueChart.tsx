@@ -8,12 +8,15 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { lrAxis, sig3, xAxis, yAxis } from '../charts/axes';
 import { HoverTooltip } from '../charts/HoverTooltip';
 import { overlayColour } from '../history/colours';
-import { formatLr, logTicks } from '../range/rows';
 import type { EntrySeries } from './rows';
 
 export type Metric = 'loss' | 'top1';
+
+const FROM_ZERO: [number, string] = [0, 'dataMax'];
+const percent = (v: number) => `${Math.round(v * 100)}%`;
 
 /**
  * Several runs on one chart: smoothed training loss (solid) and validation loss (dashed, dots),
@@ -55,44 +58,20 @@ export function QueueChart({
         margin={{ top: 8, right: 16, bottom: 28, left: 8 }}
       >
         <CartesianGrid stroke="#e3e7ee" />
-        {logX ? (
-          <XAxis
-            type="number"
-            dataKey="x"
-            scale="log"
-            domain={[logX.lo, logX.hi]}
-            allowDataOverflow
-            ticks={logTicks(logX.lo, logX.hi)}
-            tickFormatter={formatLr}
-            tick={{ fontSize: 12 }}
-            label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
-          />
-        ) : (
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, 'dataMax']}
-            tick={{ fontSize: 12 }}
-            tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-            label={{ value: xLabel, position: 'insideBottom', offset: -16 }}
-          />
-        )}
+        <XAxis
+          {...(logX
+            ? lrAxis('x', xLabel, logX.lo, logX.hi)
+            : xAxis('x', { label: xLabel, domain: FROM_ZERO, format: sig3 }))}
+        />
         <YAxis
-          type="number"
-          domain={metric === 'top1' ? [0, 1] : [0, 'auto']}
-          allowDataOverflow
-          tick={{ fontSize: 12 }}
-          width={56}
-          tickFormatter={(v: number) =>
-            metric === 'top1' ? `${Math.round(v * 100)}%` : String(Number(v.toPrecision(3)))
-          }
-          label={{
-            value: metric === 'top1' ? 'Validation accuracy' : 'Loss (cross-entropy)',
-            angle: -90,
-            position: 'insideLeft',
-            offset: 4,
-            style: { textAnchor: 'middle' },
-          }}
+          {...(metric === 'top1'
+            ? yAxis({ label: 'Validation accuracy', domain: [0, 1], format: percent, clip: true })
+            : yAxis({
+                label: 'Loss (cross-entropy)',
+                domain: [0, 'auto'],
+                format: sig3,
+                clip: true,
+              }))}
         />
         <Tooltip content={(props) => <HoverTooltip {...props} />} />
         <Legend verticalAlign="top" />

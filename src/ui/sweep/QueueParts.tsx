@@ -1,14 +1,15 @@
 /**
- * Pieces the sweep and demo panels share: the series hook, the busy check, the run table, and
+ * Pieces the sweep and demo panels share: the series hook, the run buttons, the run table, and
  * the button that carries a sweep's best value into the settings.
  */
 import { useMemo, type ReactNode } from 'react';
 import { earlyValLoss, sweptSetting, type XAxisKind } from '../../core/sweep';
-import { datasetName } from '../controls/fields';
-import { isActive, isRangeActive, type QueueEntry } from '../store';
+import { RunControls } from '../status/RunControls';
+import { useStartReasons } from '../status/start-reasons';
+import { isActive, isQueueActive, type QueueEntry } from '../store';
 import { useLab } from '../store/hooks';
 import type { QueueKind } from '../store/sweep-slice';
-import { applySweptSetting } from './actions';
+import { applySweptSetting, stopQueue, togglePauseQueue } from './actions';
 import { entryPoints, entrySeries, rangeEntrySeries, type EntrySeries } from './rows';
 import { overlayColour } from '../history/colours';
 
@@ -40,20 +41,45 @@ export function useQueueSeries(
   }, [queue, runId, train, val, rangeRunId, rangeTrain, rangeVal, axis]);
 }
 
-/** Why Start is off besides the panel's own reasons: data missing, or the worker busy. */
-export function useBusyReasons(): string[] {
-  const dataset = useLab((s) => s.config.dataset);
-  const phase = useLab((s) => s.datasets[s.config.dataset]?.phase ?? null);
-  const running = useLab((s) => isActive(s.run));
-  const ranging = useLab((s) => isRangeActive(s.rangeRun));
-  return useMemo(() => {
-    const reasons: string[] = [];
-    if (phase === 'missing' || phase === 'error')
-      reasons.push(`${datasetName(dataset)} is not loaded: load it on the Train tab first`);
-    if (running) reasons.push('a training run is active');
-    if (ranging) reasons.push('an LR range test is running');
-    return reasons;
-  }, [dataset, phase, running, ranging]);
+/**
+ * A queue panel's Start, Pause/Resume and Stop: Pause and Stop act on this kind's queue, Start
+ * waits for any queue, and says why it is off (the panel's `errors`, data missing, worker busy).
+ */
+export function QueueControls({
+  kind,
+  startLabel,
+  startTitle,
+  onStart,
+  errors,
+}: {
+  kind: QueueKind;
+  startLabel?: string;
+  startTitle: string;
+  onStart: () => void;
+  errors: readonly string[];
+}) {
+  const active = useLab((s) => isQueueActive(s.queue?.kind === kind ? s.queue : null));
+  const anyQueue = useLab((s) => isQueueActive(s.queue));
+  const paused = useLab((s) => active && s.queue?.entries[s.queue.current]?.state === 'paused');
+  const blocked = useStartReasons(errors, 'load it on the Train tab first', {
+    training: true,
+    ranging: true,
+  });
+  const actions = useMemo(
+    () => ({ start: onStart, pause: togglePauseQueue, stop: stopQueue }),
+    [onStart],
+  );
+  return (
+    <RunControls
+      startLabel={startLabel}
+      startTitle={startTitle}
+      busyTitle="A queue is running"
+      actions={actions}
+      run={{ active, paused }}
+      busy={anyQueue}
+      blocked={blocked}
+    />
+  );
 }
 
 const fmt = (v: number | null | undefined, digits = 3) =>
@@ -162,7 +188,7 @@ export function QueueTable({
  */
 export function ApplyBest({ entry }: { entry: QueueEntry | null }) {
   const config = useLab((s) => s.config);
-  const locked = useLab((s) => isActive(s.run) || isRangeActive(s.rangeRun));
+  const locked = useLab((s) => isActive(s.run) || isActive(s.rangeRun));
   if (!entry) return null;
   const { text, patch } = sweptSetting(entry.config);
   const inUse = Object.entries(patch).every(([k, v]) => config[k as keyof typeof config] === v);

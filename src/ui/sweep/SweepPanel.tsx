@@ -9,13 +9,14 @@ import {
   type XAxisKind,
 } from '../../core/sweep';
 import { SelectControl } from '../controls/SelectControl';
-import { BackendBadge } from '../status/BackendBadge';
+import { RunEstimate } from '../speed/RunEstimate';
+import { RunPanel } from '../status/RunPanel';
 import { DataStatusLine } from '../status/DataStatusLine';
 import { isQueueActive } from '../store';
 import { useLab } from '../store/hooks';
-import { startSweep, stopQueue, sweepTextOf, togglePauseQueue } from './actions';
+import { startSweep, sweepTextOf } from './actions';
 import { QueueChart } from './QueueChart';
-import { ApplyBest, QueueTable, useBusyReasons, useQueueSeries } from './QueueParts';
+import { ApplyBest, QueueControls, QueueTable, useQueueSeries } from './QueueParts';
 import { RangeSweepControls, RangeSweepView } from './RangeSweep';
 import { AXIS_TEXT } from './rows';
 
@@ -35,16 +36,12 @@ export function SweepPanel() {
   const text = useLab((s) => sweepTextOf(s, param));
   const setText = useLab((s) => s.setSweepText);
   const active = useLab((s) => isQueueActive(s.queue?.kind === 'sweep' ? s.queue : null));
-  const anyQueue = useLab((s) => isQueueActive(s.queue));
-  const paused = useLab((s) => active && s.queue?.entries[s.queue.current]?.state === 'paused');
   const rangeSweep = isRangeSweep(param);
   const [axis, setAxis] = useState<XAxisKind>('steps');
   const { entries, series } = useQueueSeries('sweep', axis);
-  const busy = useBusyReasons();
   const valuesId = useId();
 
   const errors = useMemo(() => sweepErrors(config, param, text), [config, param, text]);
-  const blocked = anyQueue ? [] : [...errors, ...busy];
   const verdict = useMemo(
     () =>
       active ? null : sweepVerdict(entries.map((e) => ({ val: e.val, totalSteps: e.totalSteps }))),
@@ -53,11 +50,7 @@ export function SweepPanel() {
   const best = verdict?.best ?? null;
 
   return (
-    <section className="panel sweep-panel" aria-labelledby="sweep-title">
-      <div className="status-panel__top">
-        <h2 id="sweep-title">Sweeps</h2>
-        <BackendBadge />
-      </div>
+    <RunPanel className="sweep-panel" titleId="sweep-title" title="Sweeps">
       <p className="range-panel__lede">
         Short runs that differ in one setting only: the same seed gives each the same initial
         weights and data order, so the curves differ only by the value swept. The other settings
@@ -97,28 +90,8 @@ export function SweepPanel() {
           {rangeSweep && <RangeSweepControls disabled={active} />}
         </fieldset>
       </form>
-      <div className="run-buttons">
-        <button
-          type="button"
-          className="btn btn--primary"
-          onClick={startSweep}
-          disabled={anyQueue || blocked.length > 0}
-          title={anyQueue ? 'A queue is running' : blocked.join('; ') || 'Run the sweep'}
-        >
-          Start
-        </button>
-        <button type="button" className="btn" onClick={togglePauseQueue} disabled={!active}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" className="btn btn--danger" onClick={stopQueue} disabled={!active}>
-          Stop
-        </button>
-        {!anyQueue && blocked.length > 0 && (
-          <p className="run-buttons__reason" role="alert">
-            Can’t start: {blocked.join('; ')}.
-          </p>
-        )}
-      </div>
+      <QueueControls kind="sweep" startTitle="Run the sweep" onStart={startSweep} errors={errors} />
+      <RunEstimate />
       <div className="status" data-testid="status">
         <DataStatusLine />
         <QueueLine entries={entries.length} />
@@ -164,7 +137,7 @@ export function SweepPanel() {
           <ApplyBest entry={best === null ? null : (entries[best] ?? null)} />
         </>
       )}
-    </section>
+    </RunPanel>
   );
 }
 

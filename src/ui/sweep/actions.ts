@@ -4,9 +4,10 @@
  * range slice) to know when each entry ends.
  */
 import type { TrainConfig } from '../../core/config';
+import { toWorkerConfig } from '../../core/config-travel';
 import { demoConfigs, demoEpochs } from '../../core/demo';
 import { rangeSpecOf } from '../../core/range-test';
-import type { RunState } from '../../core/run';
+import { isEndedState } from '../../core/run';
 import {
   applySweepValue,
   isRangeSweep,
@@ -18,22 +19,13 @@ import {
 } from '../../core/sweep';
 import { stopRun, togglePause } from '../actions';
 import { stopRangeTest } from '../range/actions';
-import { labStore, type LabState } from '../store';
+import { labStore, newRunId, type LabState } from '../store';
 import type { QueueEntry, QueueItem, QueueKind } from '../store/sweep-slice';
 import { send } from '../worker-client';
-
-const ENDED: readonly RunState[] = ['done', 'stopped', 'diverged', 'failed'];
 
 let following = false;
 /** performance.now() when the current entry was sent. */
 let startedAt = 0;
-
-function newRunId(): string {
-  // randomUUID exists only in secure contexts (an http://192.168… address is not one).
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `queue-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
 
 /** The values the sweep panel runs: what the user typed, or the parameter's preset. */
 export function sweepTextOf(s: Pick<LabState, 'sweepText'>, param: SweepParam): string {
@@ -41,25 +33,26 @@ export function sweepTextOf(s: Pick<LabState, 'sweepText'>, param: SweepParam): 
 }
 
 export function startSweep(): void {
-  const s = labStore.getState();
+  const items = sweepItems(labStore.getState());
+  if (items.length > 0) startQueue('sweep', items);
+}
+
+/** The runs the sweep panel's Start would queue now (none while its values do not parse). */
+export function sweepItems(s: Pick<LabState, 'config' | 'sweepText'>): QueueItem[] {
   const param = s.config.sweepParam;
   const { values } = parseSweepValues(param, sweepTextOf(s, param));
-  if (values.length === 0) return;
   // Fig. 4a: every value gets the same LR sweep, read from the range-test settings.
   const range = isRangeSweep(param) ? rangeSpecOf(s.config) : undefined;
-  startQueue(
-    'sweep',
-    values.map((v) => ({
-      label: sweepLabel(v),
-      config: applySweepValue(s.config, v),
-      ...(range ? { range } : {}),
-    })),
-  );
+  return values.map((v) => ({
+    label: sweepLabel(v),
+    config: applySweepValue(s.config, v),
+    ...(range ? { range } : {}),
+  }));
 }
 
 /** Carries a sweep's best value (core/sweep's sweptSetting patch) into the settings. */
 export function applySweptSetting(patch: Partial<TrainConfig>): void {
-  labStore.setState((s) => ({ config: { ...s.config, ...patch } }));
+  labStore.getState().patchConfig(patch);
 }
 
 /** Images per second to size the demo: the newest saved run of this model and data, if any. */
@@ -108,19 +101,19 @@ function startEntry(index: number): void {
   const s = labStore.getState();
   const entry = s.queue?.entries[index];
   if (!entry) return;
-  const runId = newRunId();
+  const runId = newRunId('queue');
   s.setQueueCurrent(index);
   s.patchEntry(index, { runId, state: 'starting' });
   startedAt = performance.now();
   if (entry.range) {
     s.beginRange(runId, entry.config, entry.range);
-    send({ type: 'rangeTest', runId, config: entry.config, range: entry.range });
+    send({ type: 'rangeTest', runId, config: toWorkerConfig(entry.config), range: entry.range });
     return;
   }
   s.beginRun(runId, entry.config);
   // Short runs evaluate several times, so "best by early validation loss" has points to read.
   const evalsPerEpoch = s.queue?.kind === 'sweep' ? sweepEvalsPerEpoch(entry.config.epochs) : 1;
-  send({ type: 'start', runId, config: entry.config, evalsPerEpoch });
+  send({ type: 'start', runId, config: toWorkerConfig(entry.config), evalsPerEpoch });
 }
 
 /** The live run an entry follows: the training run, or the range test for a range entry. */
@@ -142,7 +135,7 @@ function follow(): void {
     const live = liveOf(s, entry);
     const before = liveOf(prev, entry);
     const run = live.run;
-    if (!run || entry.runId !== run.runId || ENDED.includes(entry.state as RunState)) return;
+    if (!run || entry.runId !== run.runId || isEndedState(entry.state)) return;
     // One patch per store change: a nested call then sees this entry's new state.
     const patch: Partial<QueueEntry> = {};
     const last = live.train.at(-1);
@@ -157,7 +150,7 @@ function follow(): void {
       patch.imagesPerSec = run.progress.imagesPerSec || entry.imagesPerSec;
     }
     if (run.state !== entry.state) patch.state = run.state;
-    const ended = ENDED.includes(run.state);
+    const ended = isEndedState(run.state);
     if (ended) {
       Object.assign(patch, { message: run.message, train: live.train, val: live.val });
       if (entry.range && s.rangeRun) patch.divergedAt = s.rangeRun.divergedAt;

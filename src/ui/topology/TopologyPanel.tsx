@@ -6,12 +6,17 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { runSteps } from '../../core/config';
 import { defaultSnapshotSteps, snapshotStepsError, type TopologyPoint } from '../../core/topology';
+import { sig3, xAxis, yAxis } from '../charts/axes';
 import { isActive, labStore } from '../store';
 import { useLab } from '../store/hooks';
 import { send } from '../worker-client';
 
 /** Images per split the line is evaluated on: enough to be smooth, few enough for 9 points. */
 const LINE_IMAGES = 1000;
+/** α past both ends shows whether the loss rises on either side of the two snapshots. */
+const ALPHA_DOMAIN: [number, number] = [-0.5, 1.5];
+const ALPHA_TICKS = [-0.5, 0, 0.5, 1, 1.5];
+const LOSS_DOMAIN: [number, string] = [0, 'auto'];
 
 function evaluateLine(): void {
   const s = labStore.getState();
@@ -113,21 +118,14 @@ export function TopologyPanel() {
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
-              dataKey="alpha"
-              type="number"
-              domain={[-0.5, 1.5]}
-              ticks={[-0.5, 0, 0.5, 1, 1.5]}
-              label={{
-                value: `α (0 = step ${a}, 1 = step ${b})`,
-                position: 'insideBottom',
-                offset: -14,
-              }}
+              {...xAxis('alpha', {
+                label: `α (0 = step ${a}, 1 = step ${b})`,
+                labelOffset: -14,
+                domain: ALPHA_DOMAIN,
+                ticks: ALPHA_TICKS,
+              })}
             />
-            <YAxis
-              width={56}
-              label={{ value: 'Loss', angle: -90, position: 'insideLeft' }}
-              tickFormatter={(v: number) => v.toPrecision(3)}
-            />
+            <YAxis {...yAxis({ label: 'Loss', domain: LOSS_DOMAIN, format: sig3 })} />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : v)} />
             <Legend verticalAlign="top" />
             <Line
