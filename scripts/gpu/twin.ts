@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelName } from '../../src/core/config';
 import { initialWeightsFile, pytorchScript } from '../../src/core/export';
-import type { TrainPoint } from '../../src/core/run';
-import { runTraining } from '../../src/engine/run';
-import { memoryDataset, readCifarRecords } from '../../src/engine/testing/cifar.node.js';
-import { trainLossesFromLog, twinCurveConfig } from '../../src/engine/testing/twin.node.js';
+import {
+  engineCurve,
+  trainLossesFromLog,
+  twinCurveConfig,
+} from '../../src/engine/testing/twin.node.js';
 
 const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -42,19 +43,8 @@ export async function twin(argv: string[]): Promise<void> {
   writeFileSync(weights, initialWeightsFile(config));
 
   const t0 = performance.now();
-  const train = await readCifarRecords(config.trainSize, v.data, 'data_batch_1.bin');
-  const points: TrainPoint[] = [];
-  const outcome = await runTraining(
-    config,
-    memoryDataset(train, train),
-    {
-      emit: (e) => e.type === 'trainPoints' && points.push(...e.points),
-      checkpoint: async () => true,
-    },
-    { readbackEvery: 1 },
-  );
+  const { outcome, losses: ours } = await engineCurve(config, v.data);
   const engineSeconds = (performance.now() - t0) / 1000;
-  const ours = points.map((p) => p.loss);
 
   const t1 = performance.now();
   const args = [script, '--data', v.data, '--steps', String(steps), '--dtype', 'float32'];

@@ -16,21 +16,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { relL2 } from './testing/compare.node.js';
 import { defaultConfig, type TrainConfig } from '../core/config';
 import { initialWeightsFile, pytorchScript } from '../core/export';
-import type { TrainPoint } from '../core/run';
 import { InputPipeline } from './augment';
 import { BatchAssembler } from './batch';
 import { crossEntropy } from './loss';
 import { buildModel } from './models';
 import { epochOrder } from './order';
-import { runTraining } from './run';
 import { useBackend, type TestBackend } from './testing/backend.node.js';
-import { trainLossesFromLog, twinCurveConfig } from './testing/twin.node.js';
-import {
-  CIFAR10_TARBALL,
-  memoryDataset,
-  memorySplit,
-  readCifarRecords,
-} from './testing/cifar.node';
+import { engineCurve, trainLossesFromLog, twinCurveConfig } from './testing/twin.node.js';
+import { CIFAR10_TARBALL, memorySplit, readCifarRecords } from './testing/cifar.node';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
@@ -179,19 +172,8 @@ describe.each(['cpu', 'webgpu'] as TestBackend[])('engine vs PyTorch float64 on 
     async (id) => {
       const reference = twinCurve(id);
       const config = curveConfig(id);
-      const train = await readCifarRecords(config.trainSize, CIFAR10_TARBALL, FIRST_MEMBER);
-      const points: TrainPoint[] = [];
-      const outcome = await runTraining(
-        config,
-        memoryDataset(train, train),
-        {
-          emit: (e) => e.type === 'trainPoints' && points.push(...e.points),
-          checkpoint: async () => true,
-        },
-        { readbackEvery: 1 },
-      );
+      const { outcome, losses: ours } = await engineCurve(config, CIFAR10_TARBALL);
       expect(outcome).toBe('done');
-      const ours = points.map((p) => p.loss);
       const theirs = await reference;
       expect(ours.length).toBe(CURVE_STEPS);
       expect(theirs.length).toBe(CURVE_STEPS);

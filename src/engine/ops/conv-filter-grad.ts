@@ -270,15 +270,12 @@ export function runFilterGrad(
   return out;
 }
 
-/** Registers `ScConvFilterGrad` with tfjs (so tf.profile and memory tracking see it). */
-function registerFilterGradKernels(): void {
-  registerWebGpuKernel(FILTER_GRAD, ({ inputs, backend, attrs }) => {
-    // Attributes are the geometry and the plan, flattened to numbers.
-    const a = attrs as unknown as ConvGeometry & FilterGradPlan;
-    const [x, dy] = [inputs['x'], inputs['dy']] as [tf.TensorInfo, tf.TensorInfo];
-    return runFilterGrad(backend as unknown as WebGPUBackend, x, dy, a, a);
-  });
-}
+/** `ScConvFilterGrad`: attributes are the geometry and the plan, flattened to numbers. */
+const filterGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as ConvGeometry & FilterGradPlan;
+  const [x, dy] = [inputs['x'], inputs['dy']] as [tf.TensorInfo, tf.TensorInfo];
+  return runFilterGrad(backend as unknown as WebGPUBackend, x, dy, a, a);
+};
 
 let engineImpl: 'tiled' | 'tfjs' = 'tiled';
 
@@ -312,7 +309,8 @@ export function filterGradTiled(
   opts: PlanOptions = {},
 ): tf.Tensor4D {
   if (!tiledFilterGradAvailable()) throw new Error('filterGradTiled needs the webgpu backend');
-  registerFilterGradKernels();
+  // Registered with tfjs (once) so tf.profile and memory tracking see it.
+  registerWebGpuKernel(FILTER_GRAD, filterGradKernel);
   const geometry = convGeometry(x.shape, filterShape, stride, pad);
   checkShapes(geometry, x.shape, dy.shape, filterShape);
   const plan = planFilterGrad(geometry, opts);

@@ -1,10 +1,13 @@
 /**
  * The engine-vs-PyTorch twin's shared parts (src/engine/torch-twin.test.ts here, and the GPU
- * check's `twin` stage, scripts/gpu/twin.ts): the run both sides train, and reading the losses
- * back from the exported script's JSONL log.
+ * check's `twin` stage, scripts/gpu/twin.ts): the run both sides train, the engine's side of it,
+ * and reading PyTorch's losses back from the exported script's JSONL log.
  */
 import { readFileSync } from 'node:fs';
 import { defaultConfig, type ModelName, type TrainConfig } from '../../core/config';
+import type { TrainPoint } from '../../core/run';
+import { runTraining } from '../run';
+import { memoryDataset, readCifarRecords } from './cifar.node.js';
 
 /**
  * `steps` steps of `batch` real images with augmentation off, seed 12, 1cycle with cyclical
@@ -39,4 +42,27 @@ export function trainLossesFromLog(path: string): number[] {
     .map((line) => JSON.parse(line) as { type: string; loss?: number })
     .filter((r) => r.type === 'train')
     .map((r) => r.loss!);
+}
+
+/**
+ * The engine's side of the twin: `config` trained on the first `trainSize` records of
+ * data_batch_1 in `tarball` (the lab's first training images, as train.py reads them), one
+ * readback per step; its outcome and every training loss.
+ */
+export async function engineCurve(
+  config: TrainConfig,
+  tarball: string,
+): Promise<{ outcome: 'done' | 'stopped' | 'diverged'; losses: number[] }> {
+  const train = await readCifarRecords(config.trainSize, tarball, 'data_batch_1.bin');
+  const points: TrainPoint[] = [];
+  const outcome = await runTraining(
+    config,
+    memoryDataset(train, train),
+    {
+      emit: (e) => e.type === 'trainPoints' && points.push(...e.points),
+      checkpoint: async () => true,
+    },
+    { readbackEvery: 1 },
+  );
+  return { outcome, losses: points.map((p) => p.loss) };
 }
