@@ -17,6 +17,8 @@ export interface Dispatch {
 interface ProgramLike {
   shaderKey: string;
   dispatch?: number[];
+  /** FLOPs a program states itself (ops/implicit-gemm.ts). */
+  flops?: number;
   constructor: { name: string };
 }
 
@@ -24,6 +26,8 @@ const BYTES = 4; // float32 and int32 (webgpu stores bool as int32 too)
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function kindOf(p: ProgramLike): string {
+  // Self-describing programs (the engine's implicit GEMMs) are named by their shader key.
+  if (typeof p.flops === 'number') return p.shaderKey.split('_')[0]!;
   const name = p.constructor.name;
   return name && name !== 'Object' ? name : p.shaderKey.split('_')[0]!;
 }
@@ -73,7 +77,7 @@ export function countDispatches(f: () => void, execute = true): Dispatch[] {
       kind,
       readBytes: shapes.reduce((s, sh) => s + size(sh) * BYTES, 0),
       writeBytes: size(output.shape) * BYTES,
-      flops: flopsOf(kind, shapes, output.shape, program.dispatch),
+      flops: program.flops ?? flopsOf(kind, shapes, output.shape, program.dispatch),
     });
     if (execute) original.call(this, program, output, inputs, ...rest);
   };

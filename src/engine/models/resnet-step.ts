@@ -3,15 +3,24 @@
  * clones every saved tensor (one Identity kernel each) and composes batch norm's backward from
  * many small ops. Here each conv + BN (+ shortcut) + ReLU unit costs 3 kernels forward and 4
  * backward (BN sums, BN input gradient, conv input and filter gradients), plus one per block
- * for the residual gradient; only what backward needs is kept (each unit's conv output and
- * activation), and every tensor is freed as soon as it is used.
+ * for the residual gradient; only what backward needs is kept, and every tensor is freed as
+ * soon as it is used.
+ *
+ * A block's middle activation a = relu(BN(za)) is never stored: the block's second conv and its
+ * filter gradient apply BN + ReLU to za as they load it (ops/input-bn.ts), and the first unit's
+ * backward recomputes its ReLU mask from za (flat-bn.ts's `ReluSource`). That saves one kernel
+ * and about five activation-sized memory passes per block.
  *
  * The maths is the same as autodiff of the plain composition (checked by resnet-step.test.ts):
  *   BN:  dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { filterGrad } from '../ops/conv';
-import { bnApply, bnDx, bnStats, bnSums, runningUpdate, type BnSlot } from '../ops/flat-bn';
+import type { BnBackward } from '../ops/bn-backward-load';
+import { convBnInput, convForward } from '../ops/conv-forward';
+import { convInputGradBn } from '../ops/conv-input-grad';
+import { bnApply, bnStats, bnSums, runningUpdate, type BnSlot } from '../ops/flat-bn';
+import type { InputBn } from '../ops/input-bn';
 import { globalPool, globalPoolGrad } from '../ops/global-pool';
 import { blockInputGrad, type Shortcut } from '../ops/shortcut';
 import { softmaxXentGrad, softmaxXentLoss } from '../ops/xent';
@@ -37,25 +46,14 @@ export interface ResNetParts {
   fcB: tf.Variable;
 }
 
-function conv(x: tf.Tensor4D, filter: tf.Tensor, stride: number): tf.Tensor4D {
-  const attrs = { strides: stride, pad: RESNET_PAD, dataFormat: 'NHWC', dilations: 1 };
-  return tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor4D;
-}
-
-function convInputGrad(dy: tf.Tensor4D, filter: tf.Tensor, stride: number, inputShape: number[]) {
-  const attrs = { strides: stride, pad: RESNET_PAD, dataFormat: 'NHWC', dilations: 1, inputShape };
-  return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor4D;
-}
-
 function matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
   return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as tf.Tensor2D;
 }
 
-/** Activations one block keeps for its backward pass. */
+/** Activations one block keeps for its backward pass (not a = relu(BN(za)): see above). */
 interface BlockSaved {
   hIn: tf.Tensor4D;
   za: tf.Tensor4D;
-  a: tf.Tensor4D;
   zb: tf.Tensor4D;
   hOut: tf.Tensor4D;
 }
@@ -113,25 +111,32 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
 
   function runForward(x: tf.Tensor4D): Forward {
     let stats = emptyChain();
-    const unit = (
-      input: tf.Tensor4D,
+    /** Conv (+ BN stats) of one unit; its input is x, or relu(BN(x)) of layer `pre`. */
+    const convStats = (input: tf.Tensor4D, u: ConvUnit, pre?: BnSlot) => {
+      const z = pre
+        ? convBnInput(input, u.filter, u.stride, RESNET_PAD, inputBn(stats, pre))
+        : convForward(input, u.filter, u.stride, RESNET_PAD);
+      stats = advance(stats, bnStats(z, stats, u.slot));
+      return z;
+    };
+    const apply = (
+      z: tf.Tensor4D,
       u: ConvUnit,
       residual?: { h: tf.Tensor4D; shortcut: Shortcut },
     ) => {
-      const z = conv(input, u.filter, u.stride);
-      stats = advance(stats, bnStats(z, stats, u.slot));
       const at = { meanAt: u.slot.offset, varAt: total + u.slot.offset };
       const opts = residual ? { relu: true, residual } : { relu: true };
-      return { z, y: bnApply(z, stats, stats, at, net.bn, u.slot, opts) };
+      return bnApply(z, stats, stats, at, net.bn, u.slot, opts);
     };
-    const stem = unit(x, net.stem);
+    const stemZ = convStats(x, net.stem);
     const blocks: BlockSaved[] = [];
-    let h = stem.y;
+    let h = apply(stemZ, net.stem);
     for (const block of net.blocks) {
-      const a = unit(h, block.a);
-      const b = unit(a.y, block.b, { h, shortcut: block.shortcut });
-      blocks.push({ hIn: h, za: a.z, a: a.y, zb: b.z, hOut: b.y });
-      h = b.y;
+      const za = convStats(h, block.a);
+      const zb = convStats(za, block.b, block.a.slot);
+      const hOut = apply(zb, block.b, { h, shortcut: block.shortcut });
+      blocks.push({ hIn: h, za, zb, hOut });
+      h = hOut;
     }
     const pooled = globalPool(h);
     const logits = tf
@@ -147,11 +152,15 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
     net.runMean.assign(mean);
     net.runVar.assign(variance);
     tf.dispose([mean, variance]);
-    return { logits, pooled, stats, stemIn: x, stemZ: stem.z, blocks };
+    return { logits, pooled, stats, stemIn: x, stemZ, blocks };
+  }
+
+  function inputBn(stats: tf.Tensor, slot: BnSlot): InputBn {
+    return { stats, params: net.bn, slot };
   }
 
   function disposeForward(f: Forward, keepLogits: boolean): void {
-    const rest = [f.pooled, f.stats, f.stemZ, ...f.blocks.flatMap((b) => [b.hIn, b.za, b.a, b.zb])];
+    const rest = [f.pooled, f.stats, f.stemZ, ...f.blocks.flatMap((b) => [b.hIn, b.za, b.zb])];
     if (f.blocks.length) rest.push(f.blocks[f.blocks.length - 1]!.hOut);
     if (!keepLogits) rest.push(f.logits);
     tf.dispose(rest);
@@ -179,26 +188,48 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
 
       const last = f.blocks[f.blocks.length - 1];
       const top = last ? last.hOut : f.stemIn;
-      let dh = globalPoolGrad(dPooled, top.shape[1], top.shape[2]);
+      // dh: the gradient at the last ReLU's input, masked; each block passes its input's on.
+      let dh = globalPoolGrad(dPooled, top);
       dPooled.dispose();
 
       let g = emptyChain();
       const stats = f.stats;
-      /** BN + ReLU backward of one unit, then its conv's gradients. */
+      /**
+       * BN + ReLU backward of one unit, then its conv's gradients, which apply the BN backward
+       * as they load dz (bn-backward-load.ts). `maskFromParams`: dz is not yet ReLU-masked and
+       * the mask comes from z (the block's first unit); `pre`: the BN layer applied to `input`
+       * as the conv loaded it, if any.
+       */
       const unitBack = (
         dz: tf.Tensor4D,
-        y: tf.Tensor4D,
+        maskFromParams: boolean,
         z: tf.Tensor4D,
         input: tf.Tensor4D,
         u: ConvUnit,
         needDx: boolean,
+        pre?: BnSlot,
       ) => {
-        g = advance(g, bnSums(dz, y, z, stats, g, u.slot, true));
-        const dzPre = bnDx(dz, y, z, stats, bn, g, u.slot, true);
+        g = advance(g, bnSums(dz, maskFromParams ? { params: bn } : null, z, stats, g, u.slot));
+        const back: BnBackward = {
+          dz,
+          z,
+          stats,
+          params: bn,
+          sums: g,
+          slot: u.slot,
+          maskFromParams,
+        };
         const shape = u.filter.shape as [number, number, number, number];
-        const dw = filterGrad(input, dzPre, shape, u.stride, [RESNET_PAD, RESNET_PAD]);
-        const dx = needDx ? convInputGrad(dzPre, u.filter, u.stride, input.shape) : null;
-        dzPre.dispose();
+        const pads: [number, number] = [RESNET_PAD, RESNET_PAD];
+        const inBn = pre ? inputBn(stats, pre) : undefined;
+        // Split-K slices stay unsummed: sgdUpdate adds them (ops/fused.ts).
+        const dw = filterGrad(input, back, shape, u.stride, pads, {
+          inputBn: inBn,
+          keepSplits: true,
+        });
+        const dx = needDx
+          ? convInputGradBn(back, u.filter, u.stride, RESNET_PAD, input.shape)
+          : null;
         return { dw, dx };
       };
 
@@ -206,16 +237,16 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
       for (let k = net.blocks.length - 1; k >= 0; k--) {
         const block = net.blocks[k]!;
         const s = f.blocks[k]!;
-        const b = unitBack(dh, s.hOut, s.zb, s.a, block.b, true);
+        const b = unitBack(dh, false, s.zb, s.za, block.b, true, block.a.slot);
         s.zb.dispose();
-        const a = unitBack(b.dx!, s.a, s.za, s.hIn, block.a, true);
-        tf.dispose([b.dx!, s.za, s.a]);
-        const dIn = blockInputGrad(a.dx!, dh, s.hOut, block.shortcut);
+        const a = unitBack(b.dx!, true, s.za, s.hIn, block.a, true);
+        tf.dispose([b.dx!, s.za]);
+        const dIn = blockInputGrad(a.dx!, dh, s.hIn, block.shortcut);
         tf.dispose([a.dx!, dh, s.hOut]);
         dh = dIn;
         filterGrads.push(b.dw, a.dw);
       }
-      const stem = unitBack(dh, f.blocks[0]?.hIn ?? top, f.stemZ, f.stemIn, net.stem, false);
+      const stem = unitBack(dh, false, f.stemZ, f.stemIn, net.stem, false);
       tf.dispose([dh, f.stemZ, f.blocks[0]?.hIn ?? top, stats]);
       filterGrads.push(stem.dw);
       filterGrads.reverse();

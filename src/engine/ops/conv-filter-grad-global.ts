@@ -51,7 +51,7 @@ export function setConv2DBackpropFilterKernel(impl: 'tiled' | 'tfjs'): void {
       const wantDy = [g.batch, g.outHeight, g.outWidth, g.outChannels].join();
       if (dy.shape.join() !== wantDy) return original.kernelFunc(args);
       const backend = args.backend as unknown as WebGPUBackend;
-      return runFilterGrad(backend, x, dy, g, planFilterGrad(g));
+      return runFilterGrad(backend, [x, dy], g, planFilterGrad(g));
     },
   });
 }

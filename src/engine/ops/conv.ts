@@ -9,7 +9,21 @@
  * - anything else (webgl, or webgpu opted out): tfjs's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isBnBackward, materialise, type BnBackward } from './bn-backward-load';
 import { engineFilterGrad, filterGradTiled, tiledFilterGradAvailable } from './conv-filter-grad';
+import { bnApply } from './flat-bn';
+import type { InputBn } from './input-bn';
+
+/** BN work fused into the filter gradient's loads, and whether to leave split-K slices unsummed. */
+export interface FilterGradFusion {
+  /** x is this BN layer's z; the conv's input was relu(BN(z)) (input-bn.ts). */
+  inputBn?: InputBn;
+  /**
+   * Return the tiled kernel's split-K partial sums stacked along the first axis instead of
+   * adding them (sgdUpdate adds them: ops/fused.ts); other paths return the gradient itself.
+   */
+  keepSplits?: boolean;
+}
 
 /** TF's 'same' / 'valid', or explicit symmetric [top = bottom, left = right] pads. */
 type Pad = 'same' | 'valid' | [number, number];
@@ -44,16 +58,34 @@ export function filterGradViaConv(
   });
 }
 
-/** dW of y = conv2d(x, W, stride, pad) given dy = ∂L/∂y; W has `filterShape` (square filters). */
+/**
+ * dW of y = conv2d(x, W, stride, pad) given dy = ∂L/∂y; W has `filterShape` (square filters).
+ * With `fusion.inputBn`, x is a BN layer's z and the conv's input was relu(BN(z)) (input-bn.ts);
+ * dy may be the backward of the BN layer y fed (bn-backward-load.ts). The tiled kernel applies
+ * both as it loads; the other paths materialise them first.
+ */
 export function filterGrad(
   x: tf.Tensor4D,
-  dy: tf.Tensor4D,
+  dy: tf.Tensor4D | BnBackward,
   filterShape: readonly [number, number, number, number],
   stride: number,
   pad: Pad = 'same',
+  fusion: FilterGradFusion = {},
 ): tf.Tensor4D {
+  const { inputBn } = fusion;
   if (tiledFilterGradAvailable() && engineFilterGrad() === 'tiled')
-    return filterGradTiled(x, dy, filterShape, stride, pad);
+    return filterGradTiled(x, dy, filterShape, stride, pad, fusion);
+  if (inputBn || isBnBackward(dy)) {
+    return tf.tidy(() => {
+      let a = x;
+      if (inputBn) {
+        const { stats, params, slot } = inputBn;
+        const stat = { meanAt: slot.offset, varAt: slot.total + slot.offset };
+        a = bnApply(x, stats, stats, stat, params, slot, { relu: true });
+      }
+      return filterGrad(a, isBnBackward(dy) ? materialise(dy) : dy, filterShape, stride, pad);
+    });
+  }
   if (tf.getBackend() === 'cpu') return filterGradViaConv(x, dy, filterShape[0], stride, pad);
   // tfjs takes a symmetric explicit pad as one number.
   const tfPad = Array.isArray(pad) ? pad[0] : pad;

@@ -78,10 +78,31 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
     const stats = bnStats(x, chain, slot);
     const dz = seeded(x.shape, 6) as tf.Tensor4D;
     const y = seeded(x.shape, 7) as tf.Tensor4D;
-    await expectSame((f) => bnSums(dz, y, x, stats, chain, slot, relu, f));
-    const sums = bnSums(dz, y, x, stats, chain, slot, relu);
-    await expectSame((f) => bnDx(dz, y, x, stats, params, sums, slot, relu, f));
+    const mask = relu ? y : null;
+    await expectSame((f) => bnSums(dz, mask, x, stats, chain, slot, f));
+    const sums = bnSums(dz, mask, x, stats, chain, slot);
+    await expectSame((f) => bnDx(dz, mask, x, stats, params, sums, slot, f));
     tf.dispose([stats, dz, y, sums]);
+  });
+
+  it('bnSums and bnDx with the ReLU mask recomputed from x and γ, β (no stored output)', async () => {
+    const stats = bnStats(x, chain, slot);
+    const dz = seeded(x.shape, 6) as tf.Tensor4D;
+    const mask = { params };
+    await expectSame((f) => bnSums(dz, mask, x, stats, chain, slot, f));
+    const sums = bnSums(dz, mask, x, stats, chain, slot);
+    await expectSame((f) => bnDx(dz, mask, x, stats, params, sums, slot, f));
+    // The same as passing the layer's output y = relu(BN(x)), whose zeros are the mask.
+    const at = { meanAt: slot.offset, varAt: slot.total + slot.offset };
+    const y = bnApply(x, stats, stats, at, params, slot, { relu: true });
+    const zeros = tf.tidy(() => tf.sum(tf.cast(tf.equal(y, 0), 'int32')));
+    expect((await zeros.data())[0]).toBeGreaterThan(5); // the mask is not all ones
+    const fromY = bnSums(dz, y, x, stats, chain, slot);
+    expect(await maxAbsDiff(sums, fromY)).toBeLessThan(1e-6);
+    const dx = bnDx(dz, mask, x, stats, params, sums, slot);
+    const dxFromY = bnDx(dz, y, x, stats, params, sums, slot);
+    expect(await maxAbsDiff(dx, dxFromY)).toBeLessThan(1e-6);
+    tf.dispose([stats, dz, sums, y, zeros, fromY, dx, dxFromY]);
   });
 
   it.each([
@@ -90,10 +111,10 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
   ])('blockInputGrad (%o)', async (sc) => {
     const g = seeded([2, 6, 6, 2], 8) as tf.Tensor4D;
     const outShape = sc.stride === 1 ? [2, 6, 6, 2] : [2, 3, 3, 4];
-    const dOut = seeded(outShape, 9) as tf.Tensor4D;
-    const out = seeded(outShape, 10) as tf.Tensor4D;
-    await expectSame((f) => blockInputGrad(g, dOut, out, sc, f));
-    tf.dispose([g, dOut, out]);
+    const dSum = seeded(outShape, 9) as tf.Tensor4D;
+    const input = seeded(g.shape, 10) as tf.Tensor4D; // about half its values are ≤ 0
+    await expectSame((f) => blockInputGrad(g, dSum, input, sc, f));
+    tf.dispose([g, dSum, input]);
   });
 
   it.each([0, 1] as const)('runningUpdate row %i', async (r) => {
@@ -105,7 +126,7 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
 
   it('globalPool, globalPoolGrad, softmax cross-entropy and its gradient', async () => {
     const dp = seeded([2, 3], 12) as tf.Tensor2D;
-    await expectSame((f) => globalPoolGrad(dp, 4, 4, f), 1e-6);
+    await expectSame((f) => globalPoolGrad(dp, x, f), 1e-6);
     await expectSame((f) => globalPool(x, f), 1e-5);
     const logits = seeded([3, 5], 13, 3) as tf.Tensor2D;
     const labels = tf.tensor1d([4, 0, 2], 'int32');

@@ -77,12 +77,40 @@ function spliceChain(chain: tf.Tensor, slot: BnSlot, a: tf.Tensor, b: tf.Tensor)
   return tf.concat(parts, 1) as tf.Tensor2D;
 }
 
-/** dy = dz where y > 0 (ReLU backward from the layer's output), or dz without ReLU. */
-const DY = (relu: boolean) => (relu ? 'select(0.0, DZ[i], Y[i] > 0.0)' : 'DZ[i]');
+/**
+ * Where a BN+ReLU layer's backward finds its ReLU mask: the layer's output y, or, for a layer
+ * without a residual whose output the step never stores (the first conv unit of a block: the
+ * next conv applies BN and ReLU as it loads, ops/conv-forward.ts), its γ and β, from which the
+ * mask γ·x̂ + β > 0 is recomputed from x by the same expression `bnApply` evaluates.
+ */
+export type ReluSource = tf.Tensor4D | { params: tf.Tensor };
 
-function dyOps(dz: tf.Tensor, y: tf.Tensor, relu: boolean): tf.Tensor {
-  return relu ? tf.mul(dz, tf.step(y)) : dz;
+function fromParams(y: ReluSource): y is { params: tf.Tensor } {
+  return !(y instanceof tf.Tensor);
 }
+
+/**
+ * dy = dz where the layer's output is > 0 (ReLU backward), or dz without ReLU. `xhat`: the WGSL
+ * expression of x̂ at element i, channel ch (used when the mask comes from the parameters).
+ */
+function DY(y: ReluSource | null, xhat: string): string {
+  if (!y) return 'DZ[i]';
+  if (!fromParams(y)) return 'select(0.0, DZ[i], Y[i] > 0.0)';
+  return `select(0.0, DZ[i], G[uniforms.o + ch] * ${xhat} + G[uniforms.tot + uniforms.o + ch] > 0.0)`;
+}
+
+function dyOps(a: BnGradArgs): tf.Tensor {
+  const { dz, y, x, stats, slot } = a;
+  if (!y) return dz;
+  if (!fromParams(y)) return tf.mul(dz, tf.step(y));
+  const stat = { meanAt: slot.offset, varAt: slot.total + slot.offset };
+  const out = BN.tfOps.apply({ x, mean: stats, variance: stats, stat, ...y, slot, relu: true });
+  return tf.mul(dz, tf.step(out));
+}
+
+/** The binding that carries a ReLU mask's source: the output Y, or the parameters G. */
+const maskName = (y: ReluSource) => (fromParams(y) ? 'G' : 'Y');
+const maskInput = (y: ReluSource): tf.Tensor => (fromParams(y) ? y.params : y);
 
 function xhatOps(x: tf.Tensor, stats: tf.Tensor, slot: BnSlot): tf.Tensor {
   return tf.mul(tf.sub(x, row(stats, 0, slot)), tf.rsqrt(tf.add(row(stats, 1, slot), FLAT_BN_EPS)));
@@ -107,11 +135,11 @@ export interface BnApplyArgs extends ApplyOptions {
 /** One BN(+ReLU) layer's backward inputs: dz at its output y, its input x and batch stats. */
 export interface BnGradArgs {
   dz: tf.Tensor4D;
-  y: tf.Tensor4D;
+  /** The ReLU mask's source; null: dz is already masked (or the layer has no ReLU). */
+  y: ReluSource | null;
   x: tf.Tensor4D;
   stats: tf.Tensor;
   slot: BnSlot;
-  relu: boolean;
 }
 
 export interface RunningArgs {
@@ -190,7 +218,7 @@ const BN: Implementations<BnOps> = {
       );
       return runProgram(withSlot(p, slot, stat), inputs) as tf.Tensor4D;
     },
-    sums: ({ dz, y, x, stats, slot, relu }, chain) => {
+    sums: ({ dz, y, x, stats, slot }, chain) => {
       const c = slot.channels;
       const n = x.size / c;
       const code = perChannelMain(
@@ -202,7 +230,7 @@ const BN: Implementations<BnOps> = {
         var sd = 0.0;
         for (var r = t; r < ${n}; r = r + ${WG}) {
           let i = r * ${c} + ch;
-          let dy = ${DY(relu)};
+          let dy = ${DY(y, '((X[i] - mean) * rstd)')};
           sdx = sdx + dy * (X[i] - mean) * rstd;
           sd = sd + dy;
         }
@@ -212,14 +240,15 @@ const BN: Implementations<BnOps> = {
           result[uniforms.tot + uniforms.o + ch] = tot.y;
         }`,
       );
-      // An unused binding would be dropped from the pipeline layout: pass Y only with ReLU.
-      const names = relu ? ['DZ', 'Y', 'X', 'S', 'P'] : ['DZ', 'X', 'S', 'P'];
-      const inputs = relu ? [dz, y, x, stats, chain] : [dz, x, stats, chain];
-      const key = `ScBnSums_${n}_${c}_${relu}`;
+      // An unused binding would be dropped from the pipeline layout: pass the mask's source only
+      // with ReLU.
+      const names = ['DZ', ...(y ? [maskName(y)] : []), 'X', 'S', 'P'];
+      const inputs = [dz, ...(y ? [maskInput(y)] : []), x, stats, chain];
+      const key = `ScBnSums_${n}_${c}_${y ? maskName(y) : 'none'}`;
       const p = reductionProgram(key, names, [2, slot.total], code, c);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor2D;
     },
-    dx: ({ dz, y, x, stats, slot, relu }, params, grads) => {
+    dx: ({ dz, y, x, stats, slot }, params, grads) => {
       const c = slot.channels;
       const invN = c / x.size;
       const code = perElementMain(
@@ -228,14 +257,17 @@ const BN: Implementations<BnOps> = {
           let ch = i % ${c};
           let rstd = inverseSqrt(S[uniforms.tot + uniforms.o + ch] + ${FLAT_BN_EPS});
           let xhat = (X[i] - S[uniforms.o + ch]) * rstd;
-          let dy = ${DY(relu)};
+          let dy = ${DY(y, 'xhat')};
           let mdy = D[uniforms.tot + uniforms.o + ch] * ${invN};
           let mdyx = D[uniforms.o + ch] * ${invN};
           setOutputAtIndex(i, G[uniforms.o + ch] * rstd * (dy - mdy - xhat * mdyx));`,
       );
-      const names = relu ? ['DZ', 'Y', 'X', 'S', 'G', 'D'] : ['DZ', 'X', 'S', 'G', 'D'];
-      const inputs = relu ? [dz, y, x, stats, params, grads] : [dz, x, stats, params, grads];
-      const p = perElementProgram(`ScBnDxFlat_${c}_${x.size}_${relu}`, names, x.shape, code);
+      // With the mask from the parameters, G (bound anyway) is its source.
+      const withY = y !== null && !fromParams(y);
+      const names = withY ? ['DZ', 'Y', 'X', 'S', 'G', 'D'] : ['DZ', 'X', 'S', 'G', 'D'];
+      const inputs = withY ? [dz, y, x, stats, params, grads] : [dz, x, stats, params, grads];
+      const key = `ScBnDxFlat_${c}_${x.size}_${y ? maskName(y) : 'none'}`;
+      const p = perElementProgram(key, names, x.shape, code);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor4D;
     },
     runningUpdate: ({ running, chain, rowIndex, momentum, factor }) => {
@@ -268,16 +300,18 @@ const BN: Implementations<BnOps> = {
         if (residual) y = tf.add(y, shortcutOps(residual.h, residual.shortcut));
         return (relu ? tf.relu(y) : y) as tf.Tensor4D;
       }),
-    sums: ({ dz, y, x, stats, slot, relu }, chain) =>
+    sums: (a, chain) =>
       tf.tidy(() => {
-        const dy = dyOps(dz, y, relu);
+        const { x, stats, slot } = a;
+        const dy = dyOps(a);
         const dgamma = tf.sum(tf.mul(dy, xhatOps(x, stats, slot)), [0, 1, 2]);
         return spliceChain(chain, slot, dgamma, tf.sum(dy, [0, 1, 2]));
       }),
-    dx: ({ dz, y, x, stats, slot, relu }, params, grads) =>
+    dx: (a, params, grads) =>
       tf.tidy(() => {
+        const { x, stats, slot } = a;
         const invN = slot.channels / x.size;
-        const dy = dyOps(dz, y, relu);
+        const dy = dyOps(a);
         const rstd = tf.rsqrt(tf.add(row(stats, 1, slot), FLAT_BN_EPS));
         const xhat = xhatOps(x, stats, slot);
         const inner = tf.sub(
@@ -331,34 +365,33 @@ export function bnApply(
 
 /**
  * Parameter gradients of one BN(+ReLU) layer: Σ dy·x̂ and Σ dy per channel, written into layer
- * `slot`'s columns of a copy of the gradient chain [2, T]. `y` is the layer's output (ReLU mask).
+ * `slot`'s columns of a copy of the gradient chain [2, T]. `y`: where the ReLU mask comes from
+ * (null: dz is already masked, or the layer has no ReLU).
  */
 export function bnSums(
   dz: tf.Tensor4D,
-  y: tf.Tensor4D,
+  y: ReluSource | null,
   x: tf.Tensor4D,
   stats: tf.Tensor,
   chain: tf.Tensor,
   slot: BnSlot,
-  relu: boolean,
   opt?: ImplOption,
 ): tf.Tensor2D {
-  return pick(BN, opt).sums({ dz, y, x, stats, slot, relu }, chain);
+  return pick(BN, opt).sums({ dz, y, x, stats, slot }, chain);
 }
 
 /** Input gradient of one BN(+ReLU) layer: γ·rstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */
 export function bnDx(
   dz: tf.Tensor4D,
-  y: tf.Tensor4D,
+  y: ReluSource | null,
   x: tf.Tensor4D,
   stats: tf.Tensor,
   params: tf.Tensor,
   grads: tf.Tensor,
   slot: BnSlot,
-  relu: boolean,
   opt?: ImplOption,
 ): tf.Tensor4D {
-  return pick(BN, opt).dx({ dz, y, x, stats, slot, relu }, params, grads);
+  return pick(BN, opt).dx({ dz, y, x, stats, slot }, params, grads);
 }
 
 /** running ← (1 − m)·running + m·factor·chain[row] over all T channels at once. */

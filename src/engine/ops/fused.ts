@@ -14,11 +14,30 @@ import {
 } from './kernels';
 import { perElementMain, perElementProgram } from './wgsl';
 
-/** One parameter tensor, its velocity and its gradient (all of one shape). */
+/**
+ * One parameter tensor, its velocity and its gradient. The gradient has w's shape, or holds k
+ * partial sums stacked along the first axis ([k·d0, d1, …]: the tiled filter gradient's
+ * split-K slices, left unsummed so that the velocity kernel adds them instead of a kernel of
+ * their own, conv-filter-grad.ts).
+ */
 export interface SgdTensors {
   w: tf.Variable;
   v: tf.Variable;
   g: tf.Tensor;
+}
+
+/** How many stacked partial sums `g` holds for parameter `w` (1: g is the gradient itself). */
+export function partialCount(g: tf.Tensor, w: tf.Tensor): number {
+  const k = g.size / w.size;
+  if (!Number.isInteger(k) || k < 1 || g.shape.slice(1).join() !== w.shape.slice(1).join())
+    throw new Error(`sgdUpdate: gradient ${g.shape.join('×')} does not fit ${w.shape.join('×')}`);
+  return k;
+}
+
+/** The gradient itself: `g`'s partial sums added up (tf ops; tests and the cpu path). */
+export function fullGradient(g: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const k = partialCount(g, w);
+  return k === 1 ? g.clone() : tf.sum(tf.reshape(g, [k, ...w.shape]), 0);
 }
 
 export interface SgdSettings {
@@ -27,42 +46,51 @@ export interface SgdSettings {
   wd: number;
 }
 
-/** The velocity's update, shared by both WGSL kernels (the weight's kernel recomputes it). */
-const VELOCITY = 'let v = uniforms.mom * V[index] + G[index] + uniforms.wd * W[index];';
-
-function sgdProgram(name: string, uniforms: string[], body: string, shape: number[]): Program {
+function sgdProgram(
+  name: string,
+  names: string[],
+  uniforms: string[],
+  body: string,
+  shape: number[],
+): Program {
   // LR, momentum and weight decay are uniforms: one pipeline serves every step of a shape.
-  const code = perElementMain('index', `${VELOCITY} ${body}`);
+  const code = perElementMain('index', body);
   const decl = uniforms.map((u) => `${u} : f32,`).join(' ');
-  const program: Program = perElementProgram(name, ['W', 'V', 'G'], shape, code, decl);
+  const program: Program = perElementProgram(name, names, shape, code, decl);
   program.uniformType = 'float32';
   return program;
 }
 
 const SGD: Implementations<(t: SgdTensors, s: SgdSettings) => void> = {
   wgsl: ({ w, v, g }, { lr, mom, wd }) => {
-    const inputs = [w, v, g];
+    const k = partialCount(g, w);
+    // v' = m·v + Σ partials + wd·w, then w' = w − lr·v' from the v' just written.
+    const velocity = sgdProgram(
+      `ScSgdVelocity_${k}`,
+      ['W', 'V', 'G'],
+      ['mom', 'wd'],
+      `var g = 0.0;
+          for (var s = 0; s < ${k}; s++) { g = g + G[s * uniforms.size + index]; }
+          setOutputAtIndex(index, uniforms.mom * V[index] + g + uniforms.wd * W[index]);`,
+      w.shape,
+    );
     const weight = sgdProgram(
       'ScSgdWeight',
-      ['lr', 'mom', 'wd'],
-      'setOutputAtIndex(index, W[index] - uniforms.lr * v);',
+      ['W', 'V'],
+      ['lr'],
+      'setOutputAtIndex(index, W[index] - uniforms.lr * V[index]);',
       w.shape,
     );
-    const velocity = sgdProgram(
-      'ScSgdVelocity',
-      ['mom', 'wd'],
-      'setOutputAtIndex(index, v);',
-      w.shape,
-    );
-    const newW = runProgram({ ...weight, uniformData: [lr, mom, wd] }, inputs);
-    const newV = runProgram({ ...velocity, uniformData: [mom, wd] }, inputs);
+    const newV = runProgram({ ...velocity, uniformData: [mom, wd] }, [w, v, g]);
+    const newW = runProgram({ ...weight, uniformData: [lr] }, [w, newV]);
     w.assign(newW);
     v.assign(newV);
     tf.dispose([newW, newV]);
   },
   tfOps: ({ w, v, g }, { lr, mom, wd }) =>
     tf.tidy(() => {
-      const newV = tf.add(tf.add(tf.mul(v, mom), g), tf.mul(w, wd));
+      const grad = partialCount(g, w) === 1 ? g : fullGradient(g, w);
+      const newV = tf.add(tf.add(tf.mul(v, mom), grad), tf.mul(w, wd));
       w.assign(tf.sub(w, tf.mul(newV, lr)));
       v.assign(newV);
     }),

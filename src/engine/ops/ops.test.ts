@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seeded } from '../testing/seeded.node.js';
 import { useBackend, type TestBackend } from '../testing/backend.node.js';
 import { filterGrad } from './conv';
-import { sgdImplementation, sgdUpdate } from './fused';
+import { fullGradient, partialCount, sgdImplementation, sgdUpdate } from './fused';
 
 /** Largest |a − ref| over the elements; `ref` holds float64 values. */
 async function maxAbsDiff(a: tf.Tensor, ref: Float64Array): Promise<number> {
@@ -122,5 +122,25 @@ describe.each(['cpu', 'webgpu'] as TestBackend[])('on %s', (backend) => {
     expect(await maxAbsDiff(ours.w, w)).toBeLessThan(1e-5);
     expect(await maxAbsDiff(ours.v, v)).toBeLessThan(1e-5);
     tf.dispose([w0, v0, g, ours.w, ours.v]);
+  });
+
+  it('SGD adds a gradient given as k stacked partial sums (split-K slices) first', async () => {
+    const shape = [3, 3, 4, 5];
+    const w0 = seeded(shape, 21);
+    const partials = seeded([3 * 3, 3, 4, 5], 22); // k = 3 slices along the first axis
+    const summed = fullGradient(partials, w0);
+    expect(summed.shape).toEqual(shape);
+    const split = { w: tf.variable(w0), v: tf.variable(tf.zerosLike(w0)), g: partials };
+    const whole = { w: tf.variable(w0), v: tf.variable(tf.zerosLike(w0)), g: summed };
+    const s = { lr: 0.3, mom: 0.9, wd: 5e-4 };
+    sgdUpdate(split, s);
+    sgdUpdate(whole, s);
+    expect(await maxAbsDiff(split.w, Float64Array.from(await whole.w.data()))).toBeLessThan(1e-6);
+    expect(await maxAbsDiff(split.v, Float64Array.from(await whole.v.data()))).toBeLessThan(1e-6);
+    // Not trivially equal: the partials' sum is not any one slice.
+    const first = tf.slice(partials, 0, 3);
+    expect(await maxAbsDiff(summed, Float64Array.from(await first.data()))).toBeGreaterThan(0.1);
+    expect(() => partialCount(seeded([2, 3, 4, 5], 23), w0)).toThrow(/does not fit/);
+    tf.dispose([w0, partials, summed, first, split.w, split.v, whole.w, whole.v]);
   });
 });

@@ -46,19 +46,20 @@ export function shortcutAddWgsl(
 export interface BlockGradArgs {
   /** The gradient through the block's first conv, at its input h. */
   g: tf.Tensor4D;
-  /** The gradient at the block's output, before its ReLU, and that output (the ReLU mask). */
-  dOut: tf.Tensor4D;
-  out: tf.Tensor4D;
+  /** The gradient at the block's residual sum, before its ReLU (already masked). */
+  dSum: tf.Tensor4D;
+  /** The block's input h = relu(·) of the layer before: its zeros mask the result. */
+  input: tf.Tensor4D;
   shortcut: Shortcut;
 }
 
 const BLOCK_GRAD: Implementations<(a: BlockGradArgs) => tf.Tensor4D> = {
-  wgsl: ({ g, dOut, out, shortcut: sc }) => {
+  wgsl: ({ g, dSum, input, shortcut: sc }) => {
     const [b, hi, wi, ci] = g.shape;
-    const [, ho, wo, co] = dOut.shape;
+    const [, ho, wo, co] = dSum.shape;
     const same = sc.stride === 1 && sc.pad === 0;
     const body = same
-      ? 'v = v + select(0.0, DZ[i], Y[i] > 0.0);'
+      ? 'v = v + DZ[i];'
       : `let ch = i % ${ci};
          let pix = i / ${ci};
          let xi = pix % ${wi};
@@ -66,39 +67,41 @@ const BLOCK_GRAD: Implementations<(a: BlockGradArgs) => tf.Tensor4D> = {
          let nb = pix / ${wi * hi};
          if (xi % ${sc.stride} == 0 && yi % ${sc.stride} == 0) {
            let j = ((nb * ${ho} + yi / ${sc.stride}) * ${wo} + xi / ${sc.stride}) * ${co} + ch + ${sc.pad};
-           v = v + select(0.0, DZ[j], Y[j] > 0.0);
+           v = v + DZ[j];
          }`;
     const code = perElementMain(
       'i',
       `
           var v = G1[i];
           ${body}
-          setOutputAtIndex(i, v);`,
+          setOutputAtIndex(i, select(0.0, v, Y[i] > 0.0));`,
     );
     const key = `ScBlockGrad_${b}_${hi}_${wi}_${ci}_${ho}_${wo}_${co}_${sc.stride}_${sc.pad}`;
     const p = perElementProgram(key, ['G1', 'DZ', 'Y'], g.shape, code);
-    return runProgram(p, [g, dOut, out]) as tf.Tensor4D;
+    return runProgram(p, [g, dSum, input]) as tf.Tensor4D;
   },
-  tfOps: ({ g, dOut, out, shortcut }) =>
+  tfOps: ({ g, dSum, input, shortcut }) =>
     tf.tidy(() => {
-      const dy = tf.mul(dOut, tf.step(out));
       const [dsc] = tf.grads((h: tf.Tensor) =>
-        tf.sum(tf.mul(shortcutOps(h as tf.Tensor4D, shortcut), dy)),
+        tf.sum(tf.mul(shortcutOps(h as tf.Tensor4D, shortcut), dSum)),
       )([tf.zerosLike(g)]);
-      return tf.add(g, dsc!) as tf.Tensor4D;
+      return tf.mul(tf.add(g, dsc!), tf.step(input)) as tf.Tensor4D;
     }),
 };
 
 /**
- * Gradient at a residual block's input h: g (through the block's first conv) plus the shortcut's
- * transpose applied to dy = dOut·[out > 0] (the block output's ReLU mask).
+ * Gradient at the input of the ReLU that produced a residual block's input h: g (through the
+ * block's first conv) plus the shortcut's transpose of dSum (the gradient at the block's residual
+ * sum, already masked by the block's own ReLU), masked by h > 0. The step passes gradients
+ * masked this way between blocks, so the BN backward of each block's second unit (and the
+ * stem's) needs no ReLU mask of its own: one activation read less in each of its two kernels.
  */
 export function blockInputGrad(
   g: tf.Tensor4D,
-  dOut: tf.Tensor4D,
-  out: tf.Tensor4D,
+  dSum: tf.Tensor4D,
+  input: tf.Tensor4D,
   shortcut: Shortcut,
   opt?: ImplOption,
 ): tf.Tensor4D {
-  return pick(BLOCK_GRAD, opt)({ g, dOut, out, shortcut });
+  return pick(BLOCK_GRAD, opt)({ g, dSum, input, shortcut });
 }

@@ -1,0 +1,97 @@
+/**
+ * A BN(+ReLU) layer's backward applied to its output gradient as a convolution kernel loads it,
+ * so that the gradient before BN, dz_pre = γ·rstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N), is never written:
+ * the conv's input gradient (conv-input-grad.ts) and its filter gradient (conv-filter-grad.ts)
+ * each read dy and z and recompute it. That removes the BN-backward kernel (ScBnDxFlat) and its
+ * four activation-sized passes per conv unit for two extra reads (docs/gpu-step.md).
+ *
+ * The WGSL evaluates exactly `bnDx`'s expression (flat-bn.ts); `bnDx` is still what the other
+ * backends (and `impl: 'tf-ops'`) run, through `materialise`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bnDx, FLAT_BN_EPS, type BnSlot } from './flat-bn';
+
+/** The backward of one BN(+ReLU) layer whose input was z, as a conv's gradient will load it. */
+export interface BnBackward {
+  /** Gradient at the layer's output: already masked, or masked by γ·x̂ + β > 0 (`maskFromParams`). */
+  dz: tf.Tensor4D;
+  /** The layer's input: the conv output whose gradient this is. */
+  z: tf.Tensor4D;
+  /** [2, T] batch mean and biased variance; [2, T] γ, β; [2, T] Σdy·x̂, Σdy (from bnSums). */
+  stats: tf.Tensor;
+  params: tf.Tensor;
+  sums: tf.Tensor;
+  slot: BnSlot;
+  /** The layer's ReLU mask is to be recomputed from z (the block's first unit, input-bn.ts). */
+  maskFromParams: boolean;
+}
+
+export function isBnBackward(dy: tf.Tensor4D | BnBackward): dy is BnBackward {
+  return !(dy instanceof tf.Tensor);
+}
+
+/**
+ * Bindings the prologue reads. bnS and bnG are the same names input-bn.ts uses for the stats and
+ * params, so a kernel with both prologues binds them once (WebGPU guarantees only 8 storage
+ * buffers per shader stage, the output included).
+ */
+export const BN_BACKWARD_VARIABLES = ['gDZ', 'gZ', 'gD'];
+export const BN_SHARED_VARIABLES = ['bnS', 'bnG'];
+export const BN_BACKWARD_UNIFORMS = 'gO : i32, gT : i32,';
+
+/** The tensors bound as BN_BACKWARD_VARIABLES, in that order. */
+export function bnBackwardInputs(b: BnBackward): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return [b.dz, b.z, b.sums];
+}
+
+export function bnBackwardUniforms(b: { offset: number; total: number }) {
+  return [
+    { type: 'int32' as const, data: [b.offset] },
+    { type: 'int32' as const, data: [b.total] },
+  ];
+}
+
+/**
+ * WGSL of the prologue for a layer of `channels` channels and `n` values per channel: `helpers`
+ * declares `fn bnBackward(i, ch) -> f32`, dz_pre at flat index i (channel ch) of z's shape, from
+ * per-channel constants (mean, rsqrt, γ, β; Σdy/N, Σdy·x̂/N) that `setup` stages in workgroup
+ * memory once per workgroup (every thread runs it, `tid` and THREADS in scope; a barrier must
+ * follow), so each of the nine taps that reload a value costs two loads and a few FMAs.
+ */
+export function bnBackwardWgsl(
+  channels: number,
+  n: number,
+  maskFromParams: boolean,
+): { helpers: string; setup: string } {
+  const dy = maskFromParams ? 'select(0.0, gDZ[i], k.z * xhat + k.w > 0.0)' : 'gDZ[i]';
+  return {
+    helpers: `
+      var<workgroup> gBnK : array<vec4<f32>, ${channels}>;
+      var<workgroup> gBnM : array<vec2<f32>, ${channels}>;
+      fn bnBackward(i : i32, ch : i32) -> f32 {
+        let k = gBnK[ch];
+        let md = gBnM[ch];
+        let xhat = (gZ[i] - k.x) * k.y;
+        let dy = ${dy};
+        return k.z * k.y * (dy - md.x - xhat * md.y);
+      }`,
+    setup: `
+        for (var c = tid; c < ${channels}; c += THREADS) {
+          let o = uniforms.gO + c;
+          let rstd = inverseSqrt(bnS[uniforms.gT + o] + ${FLAT_BN_EPS});
+          gBnK[c] = vec4<f32>(bnS[o], rstd, bnG[o], bnG[uniforms.gT + o]);
+          gBnM[c] = vec2<f32>(gD[uniforms.gT + o] * ${1 / n}, gD[o] * ${1 / n});
+        }`,
+  };
+}
+
+/** Values per channel the layer's statistics were taken over (batch · height · width). */
+export function perChannel(b: BnBackward): number {
+  return b.z.size / b.slot.channels;
+}
+
+/** dz_pre as a tensor: the unfused path (cpu, webgl, tf-ops and tfjs's own kernels). */
+export function materialise(b: BnBackward): tf.Tensor4D {
+  const y = b.maskFromParams ? { params: b.params } : null;
+  return bnDx(b.dz, y, b.z, b.stats, b.params, b.sums, b.slot);
+}

@@ -1,0 +1,138 @@
+/**
+ * A 2-D convolution (NHWC, float32) whose input is a batch-norm layer's pre-activation z, with
+ * BN + ReLU applied as the kernel loads it (ops/input-bn.ts): y = conv2d(relu(BN(z)), W).
+ * The ResNet step uses it for each block's second conv, so the block's middle activation is
+ * never stored. On webgpu it is one dispatch of an implicit GEMM (implicit-gemm.ts)
+ *   y[k, co] = Σ_m A[k, m] · W[m, co],   k = (n·Ho + oy)·Wo + ox,   m = (kh·KW + kw)·Ci + ci,
+ *   A[k, m]  = relu(BN(z))[n, oy·sh + kh − padTop, ox·sw + kw − padLeft, ci]   (0 outside);
+ * W as [M, Co] is already contiguous, so only A is gathered. Elsewhere (cpu, webgl, or `impl:
+ * 'tf-ops'`) the activation is materialised with `bnApply` and tfjs's conv runs on it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { convGeometry, GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
+import { bnApply } from './flat-bn';
+import {
+  INPUT_BN_UNIFORMS,
+  INPUT_BN_VARIABLES,
+  inputBnUniforms,
+  inputBnWgsl,
+  type InputBn,
+} from './input-bn';
+import { ImplicitGemmProgram } from './implicit-gemm';
+import { chooseImpl, registerWebGpuKernel, type ImplOption } from './kernels';
+
+/** Kernel names: with BN + ReLU on the input's load, and without (a plain conv). */
+const KERNEL_BN = 'ScConvBnInput';
+const KERNEL_PLAIN = 'ScConv';
+
+/** The forward conv as an implicit GEMM: rows are output pixels, m = (kh, kw, ci). */
+function convProgram(g: ConvGeometry, bn: boolean): ImplicitGemmProgram {
+  const k = g.batch * g.outHeight * g.outWidth;
+  const m = g.filterHeight * g.filterWidth * g.inChannels;
+  const co = g.outChannels;
+  const x = `x[((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci]`;
+  const prologue = bn ? inputBnWgsl(g.inChannels) : null;
+  return new ImplicitGemmProgram({
+    shaderKey: `${bn ? KERNEL_BN : KERNEL_PLAIN}_${GEOMETRY_KEYS.map((name) => g[name]).join('_')}`,
+    variableNames: ['x', 'W', ...(bn ? INPUT_BN_VARIABLES : [])],
+    ...(bn ? { uniforms: INPUT_BN_UNIFORMS } : {}),
+    outputShape: [g.batch, g.outHeight, g.outWidth, co],
+    K: k,
+    N: co,
+    M: m,
+    helpers: prologue?.helpers ?? '',
+    ...(prologue ? { setup: prologue.setup } : {}),
+    rowSetup: `
+        let ox = ak % ${g.outWidth};
+        let oy = (ak / ${g.outWidth}) % ${g.outHeight};
+        let n = ak / ${g.outWidth * g.outHeight};`,
+    loadA: `
+              let ci = m % ${g.inChannels};
+              let kw = (m / ${g.inChannels}) % ${g.filterWidth};
+              let kh = m / ${g.inChannels * g.filterWidth};
+              let iy = oy * ${g.strideHeight} + kh - ${g.padTop};
+              let ix = ox * ${g.strideWidth} + kw - ${g.padLeft};
+              if (iy >= 0 && iy < ${g.inHeight} && ix >= 0 && ix < ${g.inWidth}) {
+                v = ${bn ? `inputBn(${x}, ci)` : x};
+              }`,
+    loadB: `v = W[m * ${co} + bn];`,
+    flops: 2 * k * co * m,
+  });
+}
+
+/** `ScConvBnInput`: attributes are the geometry; inputs x (z), W, the BN stats and params. */
+const kernelBn: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as ConvGeometry & { bnOffset: number; bnTotal: number };
+  const list = ['x', 'W', ...INPUT_BN_VARIABLES].map((n) => inputs[n] as tf.TensorInfo);
+  const uniforms = inputBnUniforms({ offset: a.bnOffset, total: a.bnTotal });
+  const program = convProgram(a, true);
+  return (backend as unknown as WebGPUBackend).runWebGPUProgram(program, list, 'float32', uniforms);
+};
+
+/** `ScConv`: the same implicit GEMM on x itself. */
+const kernelPlain: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const list = [inputs['x'], inputs['W']] as tf.TensorInfo[];
+  const program = convProgram(attrs as unknown as ConvGeometry, false);
+  return (backend as unknown as WebGPUBackend).runWebGPUProgram(program, list, 'float32');
+};
+
+/**
+ * conv2d(x, filter) with symmetric explicit padding `pad` (PyTorch's `padding=pad`): the
+ * implicit GEMM above on webgpu, tfjs's Conv2D elsewhere.
+ */
+export function convForward(
+  x: tf.Tensor4D,
+  filter: tf.Tensor,
+  stride: number,
+  pad: number,
+  opt?: ImplOption,
+): tf.Tensor4D {
+  if (chooseImpl(opt) === 'tf-ops') {
+    const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1 };
+    return tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor4D;
+  }
+  registerWebGpuKernel(KERNEL_PLAIN, kernelPlain);
+  const g = convGeometry(x.shape, filter.shape, stride, [pad, pad]);
+  if (filter.shape[2] !== x.shape[3])
+    throw new Error(
+      `convForward: x ${x.shape.join('×')} and filter ${filter.shape.join('×')} do not fit`,
+    );
+  const inputs = { x, W: filter };
+  return tf
+    .engine()
+    .runKernel(KERNEL_PLAIN, inputs, g as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/**
+ * conv2d(relu(BN(z)), filter) with symmetric explicit padding `pad` (PyTorch's `padding=pad`),
+ * BN by `bn` (the layer that produced z). One dispatch on webgpu.
+ */
+export function convBnInput(
+  z: tf.Tensor4D,
+  filter: tf.Tensor,
+  stride: number,
+  pad: number,
+  bn: InputBn,
+  opt?: ImplOption,
+): tf.Tensor4D {
+  const shape = filter.shape as [number, number, number, number];
+  if (chooseImpl(opt) === 'tf-ops') {
+    return tf.tidy(() => {
+      const { stats, params, slot } = bn;
+      const stat = { meanAt: slot.offset, varAt: slot.total + slot.offset };
+      const a = bnApply(z, stats, stats, stat, params, slot, { relu: true }, opt);
+      const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1 };
+      return tf.engine().runKernel('Conv2D', { x: a, filter }, attrs) as tf.Tensor4D;
+    });
+  }
+  registerWebGpuKernel(KERNEL_BN, kernelBn);
+  const g = convGeometry(z.shape, shape, stride, [pad, pad]);
+  if (shape[2] !== z.shape[3] || bn.slot.channels !== z.shape[3])
+    throw new Error(`convBnInput: z ${z.shape.join('×')} and filter ${shape.join('×')} do not fit`);
+  const attrs = { ...g, bnOffset: bn.slot.offset, bnTotal: bn.slot.total };
+  const inputs = { x: z, W: filter, bnS: bn.stats, bnG: bn.params };
+  return tf
+    .engine()
+    .runKernel(KERNEL_BN, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}

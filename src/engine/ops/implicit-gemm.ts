@@ -1,0 +1,165 @@
+/**
+ * One generator for the engine's convolutions written as implicit GEMMs,
+ *   out[k, n] = Σ_m A[k, m] · B[m, n]   (out row-major [K, N]),
+ * where A and B are never materialised: each kernel says in WGSL how to fetch one A value (a
+ * gathered input pixel, with BN + ReLU or BN backward applied as it loads) and one B value (a
+ * weight), and the generator tiles the product through workgroup memory: TM × TN outputs per
+ * workgroup, RM × RN per thread in registers, TK values of m staged per step. The forward conv
+ * (conv-forward.ts) and the input-gradient conv (conv-input-grad.ts) are two specs of it; the
+ * filter gradient (conv-filter-grad.ts) reduces over the batch instead and has its own split-K
+ * kernel of the same shape.
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+const TILE_M = 64;
+const TILE_K = 16;
+const PER_THREAD = 4;
+
+export interface GemmSpec {
+  /** Pipeline key: every constant baked into the WGSL must be in it. */
+  shaderKey: string;
+  variableNames: string[];
+  /** Extra uniform fields (WGSL struct members), if the loads read any. */
+  uniforms?: string;
+  outputShape: number[];
+  /** Output rows (pixels), columns (channels) and the reduction length. */
+  K: number;
+  N: number;
+  M: number;
+  /** WGSL helper functions, constants and workgroup arrays the loads use. */
+  helpers: string;
+  /** Statements every thread runs first (`tid`, THREADS in scope); a barrier follows. */
+  setup?: string;
+  /** Statements run once per thread for the output row `ak` it stages (decode the pixel). */
+  rowSetup: string;
+  /** Statements setting `v` to A[ak, m] (row valid, m < M; `v` starts at 0). */
+  loadA: string;
+  /** Statements setting `v` to B[m, bn] (column valid, m < M). */
+  loadB: string;
+  /** Multiply-adds, for the traffic counter (scripts/bench/traffic.ts). */
+  flops: number;
+}
+
+/** Narrow column tiles for thin layers (16 and 32 channels are common in CIFAR ResNets). */
+function tileNFor(n: number): number {
+  return n <= 16 ? 16 : n <= 32 ? 32 : 64;
+}
+
+export class ImplicitGemmProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  variableNames: string[];
+  uniforms?: string;
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  /** 2 per multiply-add. */
+  readonly flops: number;
+  private readonly spec: GemmSpec;
+  private readonly tileN: number;
+
+  constructor(spec: GemmSpec) {
+    this.spec = spec;
+    this.tileN = tileNFor(spec.N);
+    this.outputShape = spec.outputShape;
+    this.variableNames = spec.variableNames;
+    if (spec.uniforms) this.uniforms = spec.uniforms;
+    this.workgroupSize = [this.tileN / PER_THREAD, TILE_M / PER_THREAD, 1];
+    this.dispatch = [Math.ceil(spec.N / this.tileN), Math.ceil(spec.K / TILE_M), 1];
+    this.shaderKey = `${spec.shaderKey}_${this.tileN}`;
+    this.flops = spec.flops;
+  }
+
+  getUserCode(): string {
+    const s = this.spec;
+    const tn = this.tileN;
+    const wx = tn / PER_THREAD;
+    const wy = TILE_M / PER_THREAD;
+    const threads = wx * wy;
+    const lanes = [...Array(PER_THREAD).keys()];
+    // The register tile is unrolled into scalars: SwiftShader's JIT (and some GPU compilers)
+    // would keep a dynamically indexed private array in memory.
+    const each = (f: (i: number, j: number) => string) =>
+      lanes.flatMap((i) => lanes.map((j) => f(i, j))).join('\n');
+    const product = [
+      ...lanes.map((i) => `let a${i} = As[ar + ${i * wy}];`),
+      ...lanes.map((j) => `let b${j} = Bs[br + ${j * wx}];`),
+      each((i, j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`),
+    ].join('\n');
+    return `
+      const GEMM_K = ${s.K};
+      const GEMM_N = ${s.N};
+      const GEMM_M = ${s.M};
+      const TM = ${TILE_M};
+      const TN = ${tn};
+      const TK = ${TILE_K};
+      const THREADS = ${threads};
+      const A_STEP = ${threads / TILE_M};
+      const B_STEP = ${threads / tn};
+
+      var<workgroup> As : array<f32, ${TILE_K * TILE_M}>;
+      var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
+      ${s.helpers}
+
+      fn store(k : i32, n : i32, v : f32) {
+        if (k < GEMM_K && n < GEMM_N) {
+          result[k * GEMM_N + n] = v;
+        }
+      }
+
+      fn main() {
+        // tfjs always binds its uniform buffer; a use keeps it in the 'auto' pipeline layout.
+        _ = uniforms.NAN;
+        let tid = i32(localIndex);
+        ${
+          s.setup
+            ? `${s.setup}
+        workgroupBarrier();`
+            : ''
+        }
+        let tx = tid % ${wx};
+        let ty = tid / ${wx};
+        let k0 = i32(workgroupId.y) * TM;
+        let n0 = i32(workgroupId.x) * TN;
+
+        // This thread always stages the same output row of A and the same column of B.
+        let ak = k0 + tid % TM;
+        let aRow0 = tid / TM;
+        let aValid = ak < GEMM_K;
+        ${s.rowSetup}
+        let bn = n0 + tid % TN;
+        let bRow0 = tid / TN;
+        let bValid = bn < GEMM_N;
+
+        ${each((i, j) => `var c${i}_${j} = 0.0;`)}
+
+        for (var m0 = 0; m0 < GEMM_M; m0 += TK) {
+          for (var r = aRow0; r < TK; r += A_STEP) {
+            let m = m0 + r;
+            var v = 0.0;
+            if (aValid && m < GEMM_M) {
+              ${s.loadA}
+            }
+            As[r * TM + tid % TM] = v;
+          }
+          for (var r = bRow0; r < TK; r += B_STEP) {
+            let m = m0 + r;
+            var v = 0.0;
+            if (bValid && m < GEMM_M) {
+              ${s.loadB}
+            }
+            Bs[r * TN + tid % TN] = v;
+          }
+          workgroupBarrier();
+          for (var kk = 0; kk < TK; kk++) {
+            let ar = kk * TM + ty;
+            let br = kk * TN + tx;
+            ${product}
+          }
+          workgroupBarrier();
+        }
+
+        ${each((i, j) => `store(k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
+      }`;
+  }
+}
