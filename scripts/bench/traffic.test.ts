@@ -63,7 +63,6 @@ describe('flopsOf', () => {
         [3, 3, 2, 5],
       ],
       [1, 4, 4, 5],
-      undefined,
       2 * 80 * 18,
     ],
     [
@@ -73,18 +72,7 @@ describe('flopsOf', () => {
         [3, 3, 2, 5],
       ],
       [1, 4, 4, 2],
-      undefined,
       2 * 20 * 18,
-    ],
-    [
-      'FilterGradPartialProgram',
-      [
-        [1, 4, 4, 2],
-        [1, 4, 4, 5],
-      ],
-      [6, 3, 2, 5],
-      [1, 1, 2],
-      2 * 16 * 90,
     ],
     [
       'MatMulSmallOutputSizeProgram',
@@ -93,17 +81,15 @@ describe('flopsOf', () => {
         [1, 64, 10],
       ],
       [1, 8, 10],
-      undefined,
       2 * 80 * 64,
     ],
-    ['ScBnApply', [[1, 4, 4, 2]], [1, 4, 4, 2], undefined, 0],
-  ] as const)('%s', (kind, inputs, out, dispatch, flops) => {
+    ['ScBnApply', [[1, 4, 4, 2]], [1, 4, 4, 2], 0],
+  ] as const)('%s', (kind, inputs, out, flops) => {
     expect(
       flopsOf(
         kind,
         inputs.map((s) => [...s]),
         [...out],
-        dispatch && [...dispatch],
       ),
     ).toBe(flops);
   });

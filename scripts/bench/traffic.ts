@@ -16,7 +16,6 @@ export interface Dispatch {
 
 interface ProgramLike {
   shaderKey: string;
-  dispatch?: number[];
   /** FLOPs a program states itself (ops/implicit-gemm.ts). */
   flops?: number;
   constructor: { name: string };
@@ -33,18 +32,13 @@ function kindOf(p: ProgramLike): string {
 }
 
 /** FLOPs (2 per multiply-add) of the dispatches that dominate a ResNet step; 0 for the rest. */
-export function flopsOf(kind: string, inputs: number[][], out: number[], dispatch?: number[]) {
+export function flopsOf(kind: string, inputs: number[][], out: number[]) {
   const [a, b] = inputs;
   if (/^Conv2DDerInput/.test(kind) && a && b) {
     // inputs dy, W [kh, kw, ci, co]: every dy element meets kh·kw·ci weights.
     return 2 * size(a) * b[0]! * b[1]! * b[2]!;
   }
   if (/^Conv2DDerFilter/.test(kind) && b) return 2 * (size(b) / b[3]!) * size(out); // x, dy
-  if (/^FilterGradPartial/.test(kind) && b) {
-    // out stacks `splits` (dispatch z) partial filters; each dy pixel meets one whole filter.
-    const splits = dispatch?.[2] ?? 1;
-    return 2 * (size(b) / b[3]!) * (size(out) / splits);
-  }
   if (/^Conv2D/.test(kind) && b && b.length === 4) return 2 * size(out) * b[0]! * b[1]! * b[2]!;
   if (/MatMul/.test(kind) && a) {
     // out [batch, m, n]; the shared dimension is the one of a's last two not in out.
@@ -77,7 +71,7 @@ export function countDispatches(f: () => void, execute = true): Dispatch[] {
       kind,
       readBytes: shapes.reduce((s, sh) => s + size(sh) * BYTES, 0),
       writeBytes: size(output.shape) * BYTES,
-      flops: program.flops ?? flopsOf(kind, shapes, output.shape, program.dispatch),
+      flops: program.flops ?? flopsOf(kind, shapes, output.shape),
     });
     if (execute) original.call(this, program, output, inputs, ...rest);
   };

@@ -8,7 +8,7 @@
  *
  * A block's middle activation a = relu(BN(za)) is never stored: the block's second conv and its
  * filter gradient apply BN + ReLU to za as they load it (ops/input-bn.ts), and the first unit's
- * backward recomputes its ReLU mask from za (flat-bn.ts's `ReluSource`). That saves one kernel
+ * backward recomputes its ReLU mask from za (flat-bn.ts's `ReluMask`). That saves one kernel
  * and about five activation-sized memory passes per block.
  *
  * The maths is the same as autodiff of the plain composition (checked by resnet-step.test.ts):

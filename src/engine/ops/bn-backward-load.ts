@@ -92,6 +92,6 @@ export function perChannel(b: BnBackward): number {
 
 /** dz_pre as a tensor: the unfused path (cpu, webgl, tf-ops and tfjs's own kernels). */
 export function materialise(b: BnBackward): tf.Tensor4D {
-  const y = b.maskFromParams ? { params: b.params } : null;
-  return bnDx(b.dz, y, b.z, b.stats, b.params, b.sums, b.slot);
+  const mask = b.maskFromParams ? { params: b.params } : null;
+  return bnDx(b.dz, mask, b.z, b.stats, b.params, b.sums, b.slot);
 }

@@ -21,6 +21,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { bnBackwardInputs, isBnBackward, perChannel, type BnBackward } from './bn-backward-load';
 import { runFilterGrad, type FilterGradLoads } from './conv-filter-grad-program';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
+import { GEMM_TILE_K, GEMM_TILE_M, gemmTileN } from './implicit-gemm';
 import type { InputBn } from './input-bn';
 import { registerWebGpuKernel } from './kernels';
 
@@ -60,13 +61,11 @@ export interface FilterGradOptions extends PlanOptions {
   keepSplits?: boolean;
 }
 
-const TILE_M = 64;
-const TILE_K = 16;
+// The plan's tiles are the implicit-GEMM generator's, which runs the kernel.
+const TILE_M = GEMM_TILE_M;
+const TILE_K = GEMM_TILE_K;
 const FILTER_GRAD = 'ScConvFilterGrad';
-/** Narrow column tiles for thin layers (16 and 32 channels are common in CIFAR ResNets). */
-function tileNFor(outChannels: number): number {
-  return outChannels <= 16 ? 16 : outChannels <= 32 ? 32 : 64;
-}
+const tileNFor = gemmTileN;
 
 export function planFilterGrad(g: ConvGeometry, opts: PlanOptions = {}): FilterGradPlan {
   const m = g.filterHeight * g.filterWidth * g.inChannels;

@@ -78,39 +78,26 @@ function spliceChain(chain: tf.Tensor, slot: BnSlot, a: tf.Tensor, b: tf.Tensor)
 }
 
 /**
- * Where a BN+ReLU layer's backward finds its ReLU mask: the layer's output y, or, for a layer
- * without a residual whose output the step never stores (the first conv unit of a block: the
- * next conv applies BN and ReLU as it loads, ops/conv-forward.ts), its γ and β, from which the
- * mask γ·x̂ + β > 0 is recomputed from x by the same expression `bnApply` evaluates.
+ * A BN+ReLU layer's ReLU mask in its backward: recomputed from x as γ·x̂ + β > 0 (the expression
+ * `bnApply` evaluates, so the mask is the forward's) from the layer's parameters; or null when
+ * dz arrives already masked (the step masks gradients where it reads the activation anyway:
+ * shortcut.ts, global-pool.ts) or the layer has no ReLU.
  */
-export type ReluSource = tf.Tensor4D | { params: tf.Tensor };
+export type ReluMask = { params: tf.Tensor } | null;
 
-function fromParams(y: ReluSource): y is { params: tf.Tensor } {
-  return !(y instanceof tf.Tensor);
-}
-
-/**
- * dy = dz where the layer's output is > 0 (ReLU backward), or dz without ReLU. `xhat`: the WGSL
- * expression of x̂ at element i, channel ch (used when the mask comes from the parameters).
- */
-function DY(y: ReluSource | null, xhat: string): string {
-  if (!y) return 'DZ[i]';
-  if (!fromParams(y)) return 'select(0.0, DZ[i], Y[i] > 0.0)';
+/** dy: dz, masked with `xhat` (the WGSL expression of x̂ at element i, channel ch) if asked. */
+function DY(mask: ReluMask, xhat: string): string {
+  if (!mask) return 'DZ[i]';
   return `select(0.0, DZ[i], G[uniforms.o + ch] * ${xhat} + G[uniforms.tot + uniforms.o + ch] > 0.0)`;
 }
 
 function dyOps(a: BnGradArgs): tf.Tensor {
-  const { dz, y, x, stats, slot } = a;
-  if (!y) return dz;
-  if (!fromParams(y)) return tf.mul(dz, tf.step(y));
+  const { dz, mask, x, stats, slot } = a;
+  if (!mask) return dz;
   const stat = { meanAt: slot.offset, varAt: slot.total + slot.offset };
-  const out = BN.tfOps.apply({ x, mean: stats, variance: stats, stat, ...y, slot, relu: true });
-  return tf.mul(dz, tf.step(out));
+  const y = BN.tfOps.apply({ x, mean: stats, variance: stats, stat, ...mask, slot, relu: true });
+  return tf.mul(dz, tf.step(y));
 }
-
-/** The binding that carries a ReLU mask's source: the output Y, or the parameters G. */
-const maskName = (y: ReluSource) => (fromParams(y) ? 'G' : 'Y');
-const maskInput = (y: ReluSource): tf.Tensor => (fromParams(y) ? y.params : y);
 
 function xhatOps(x: tf.Tensor, stats: tf.Tensor, slot: BnSlot): tf.Tensor {
   return tf.mul(tf.sub(x, row(stats, 0, slot)), tf.rsqrt(tf.add(row(stats, 1, slot), FLAT_BN_EPS)));
@@ -132,11 +119,10 @@ export interface BnApplyArgs extends ApplyOptions {
   slot: BnSlot;
 }
 
-/** One BN(+ReLU) layer's backward inputs: dz at its output y, its input x and batch stats. */
+/** One BN(+ReLU) layer's backward inputs: dz at its output, its input x and batch stats. */
 export interface BnGradArgs {
   dz: tf.Tensor4D;
-  /** The ReLU mask's source; null: dz is already masked (or the layer has no ReLU). */
-  y: ReluSource | null;
+  mask: ReluMask;
   x: tf.Tensor4D;
   stats: tf.Tensor;
   slot: BnSlot;
@@ -218,7 +204,7 @@ const BN: Implementations<BnOps> = {
       );
       return runProgram(withSlot(p, slot, stat), inputs) as tf.Tensor4D;
     },
-    sums: ({ dz, y, x, stats, slot }, chain) => {
+    sums: ({ dz, mask, x, stats, slot }, chain) => {
       const c = slot.channels;
       const n = x.size / c;
       const code = perChannelMain(
@@ -230,7 +216,7 @@ const BN: Implementations<BnOps> = {
         var sd = 0.0;
         for (var r = t; r < ${n}; r = r + ${WG}) {
           let i = r * ${c} + ch;
-          let dy = ${DY(y, '((X[i] - mean) * rstd)')};
+          let dy = ${DY(mask, '((X[i] - mean) * rstd)')};
           sdx = sdx + dy * (X[i] - mean) * rstd;
           sd = sd + dy;
         }
@@ -242,13 +228,13 @@ const BN: Implementations<BnOps> = {
       );
       // An unused binding would be dropped from the pipeline layout: pass the mask's source only
       // with ReLU.
-      const names = ['DZ', ...(y ? [maskName(y)] : []), 'X', 'S', 'P'];
-      const inputs = [dz, ...(y ? [maskInput(y)] : []), x, stats, chain];
-      const key = `ScBnSums_${n}_${c}_${y ? maskName(y) : 'none'}`;
+      const names = ['DZ', ...(mask ? ['G'] : []), 'X', 'S', 'P'];
+      const inputs = [dz, ...(mask ? [mask.params] : []), x, stats, chain];
+      const key = `ScBnSums_${n}_${c}_${mask !== null}`;
       const p = reductionProgram(key, names, [2, slot.total], code, c);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor2D;
     },
-    dx: ({ dz, y, x, stats, slot }, params, grads) => {
+    dx: ({ dz, mask, x, stats, slot }, params, grads) => {
       const c = slot.channels;
       const invN = c / x.size;
       const code = perElementMain(
@@ -257,16 +243,15 @@ const BN: Implementations<BnOps> = {
           let ch = i % ${c};
           let rstd = inverseSqrt(S[uniforms.tot + uniforms.o + ch] + ${FLAT_BN_EPS});
           let xhat = (X[i] - S[uniforms.o + ch]) * rstd;
-          let dy = ${DY(y, 'xhat')};
+          let dy = ${DY(mask, 'xhat')};
           let mdy = D[uniforms.tot + uniforms.o + ch] * ${invN};
           let mdyx = D[uniforms.o + ch] * ${invN};
           setOutputAtIndex(i, G[uniforms.o + ch] * rstd * (dy - mdy - xhat * mdyx));`,
       );
-      // With the mask from the parameters, G (bound anyway) is its source.
-      const withY = y !== null && !fromParams(y);
-      const names = withY ? ['DZ', 'Y', 'X', 'S', 'G', 'D'] : ['DZ', 'X', 'S', 'G', 'D'];
-      const inputs = withY ? [dz, y, x, stats, params, grads] : [dz, x, stats, params, grads];
-      const key = `ScBnDxFlat_${c}_${x.size}_${y ? maskName(y) : 'none'}`;
+      // The mask's γ, β are the G this kernel binds anyway.
+      const names = ['DZ', 'X', 'S', 'G', 'D'];
+      const inputs = [dz, x, stats, params, grads];
+      const key = `ScBnDxFlat_${c}_${x.size}_${mask !== null}`;
       const p = perElementProgram(key, names, x.shape, code);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor4D;
     },
@@ -365,25 +350,24 @@ export function bnApply(
 
 /**
  * Parameter gradients of one BN(+ReLU) layer: Σ dy·x̂ and Σ dy per channel, written into layer
- * `slot`'s columns of a copy of the gradient chain [2, T]. `y`: where the ReLU mask comes from
- * (null: dz is already masked, or the layer has no ReLU).
+ * `slot`'s columns of a copy of the gradient chain [2, T], with the ReLU mask `mask`.
  */
 export function bnSums(
   dz: tf.Tensor4D,
-  y: ReluSource | null,
+  mask: ReluMask,
   x: tf.Tensor4D,
   stats: tf.Tensor,
   chain: tf.Tensor,
   slot: BnSlot,
   opt?: ImplOption,
 ): tf.Tensor2D {
-  return pick(BN, opt).sums({ dz, y, x, stats, slot }, chain);
+  return pick(BN, opt).sums({ dz, mask, x, stats, slot }, chain);
 }
 
 /** Input gradient of one BN(+ReLU) layer: γ·rstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */
 export function bnDx(
   dz: tf.Tensor4D,
-  y: ReluSource | null,
+  mask: ReluMask,
   x: tf.Tensor4D,
   stats: tf.Tensor,
   params: tf.Tensor,
@@ -391,7 +375,7 @@ export function bnDx(
   slot: BnSlot,
   opt?: ImplOption,
 ): tf.Tensor4D {
-  return pick(BN, opt).dx({ dz, y, x, stats, slot }, params, grads);
+  return pick(BN, opt).dx({ dz, mask, x, stats, slot }, params, grads);
 }
 
 /** running ← (1 − m)·running + m·factor·chain[row] over all T channels at once. */

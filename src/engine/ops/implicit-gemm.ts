@@ -5,9 +5,10 @@
  * gathered input pixel, with BN + ReLU or BN backward applied as it loads) and one B value (a
  * weight), and the generator tiles the product through workgroup memory: TM × TN outputs per
  * workgroup, RM × RN per thread in registers, TK values of m staged per step. The forward conv
- * (conv-forward.ts) and the input-gradient conv (conv-input-grad.ts) are two specs of it; the
- * filter gradient (conv-filter-grad.ts) reduces over the batch instead and has its own split-K
- * kernel of the same shape.
+ * (conv-forward.ts), the input-gradient conv (conv-input-grad.ts) and the filter gradient
+ * (conv-filter-grad-program.ts) are specs of it. The filter gradient reduces over every pixel of
+ * the batch, so its reduction may be split ("split-K"): workgroup z sums one slice of m and
+ * writes its partial result at z·K·N; the slices are added by their consumer.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
@@ -36,14 +37,20 @@ export interface GemmSpec {
   loadA: string;
   /** Statements setting `v` to B[m, bn] (column valid, m < M). */
   loadB: string;
-  /** Multiply-adds, for the traffic counter (scripts/bench/traffic.ts). */
+  /** FLOPs, 2 per multiply-add, for the traffic counter (scripts/bench/traffic.ts). */
   flops: number;
+  /** Split the reduction into `splits` slices of `sliceM` (a multiple of 16) each. */
+  split?: { splits: number; sliceM: number };
 }
 
-/** Narrow column tiles for thin layers (16 and 32 channels are common in CIFAR ResNets). */
-function tileNFor(n: number): number {
+/** Output columns per workgroup for N columns (16 and 32 channels are common in CIFAR ResNets). */
+export function gemmTileN(n: number): number {
   return n <= 16 ? 16 : n <= 32 ? 32 : 64;
 }
+
+/** Output rows per workgroup and reduction values staged per step. */
+export const GEMM_TILE_M = TILE_M;
+export const GEMM_TILE_K = TILE_K;
 
 export class ImplicitGemmProgram implements WebGPUProgram {
   outputShape: number[];
@@ -60,12 +67,13 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
   constructor(spec: GemmSpec) {
     this.spec = spec;
-    this.tileN = tileNFor(spec.N);
+    this.tileN = gemmTileN(spec.N);
     this.outputShape = spec.outputShape;
     this.variableNames = spec.variableNames;
     if (spec.uniforms) this.uniforms = spec.uniforms;
     this.workgroupSize = [this.tileN / PER_THREAD, TILE_M / PER_THREAD, 1];
-    this.dispatch = [Math.ceil(spec.N / this.tileN), Math.ceil(spec.K / TILE_M), 1];
+    const splits = spec.split?.splits ?? 1;
+    this.dispatch = [Math.ceil(spec.N / this.tileN), Math.ceil(spec.K / TILE_M), splits];
     this.shaderKey = `${spec.shaderKey}_${this.tileN}`;
     this.flops = spec.flops;
   }
@@ -76,6 +84,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     const wx = tn / PER_THREAD;
     const wy = TILE_M / PER_THREAD;
     const threads = wx * wy;
+    const sliceM = s.split?.sliceM ?? Math.ceil(s.M / TILE_K) * TILE_K;
     const lanes = [...Array(PER_THREAD).keys()];
     // The register tile is unrolled into scalars: SwiftShader's JIT (and some GPU compilers)
     // would keep a dynamically indexed private array in memory.
@@ -101,9 +110,9 @@ export class ImplicitGemmProgram implements WebGPUProgram {
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
       ${s.helpers}
 
-      fn store(k : i32, n : i32, v : f32) {
+      fn store(base : i32, k : i32, n : i32, v : f32) {
         if (k < GEMM_K && n < GEMM_N) {
-          result[k * GEMM_N + n] = v;
+          result[base + k * GEMM_N + n] = v;
         }
       }
 
@@ -133,7 +142,12 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
         ${each((i, j) => `var c${i}_${j} = 0.0;`)}
 
-        for (var m0 = 0; m0 < GEMM_M; m0 += TK) {
+        // This workgroup's slice of the reduction (all of it unless split). The trip count is a
+        // constant: barriers must stay in uniform control flow, and workgroupId reaches the
+        // shader through a private variable, which WGSL's analysis treats as non-uniform.
+        let mBegin = i32(workgroupId.z) * ${sliceM};
+        for (var t = 0; t < ${sliceM / TILE_K}; t++) {
+          let m0 = mBegin + t * TK;
           for (var r = aRow0; r < TK; r += A_STEP) {
             let m = m0 + r;
             var v = 0.0;
@@ -159,7 +173,8 @@ export class ImplicitGemmProgram implements WebGPUProgram {
           workgroupBarrier();
         }
 
-        ${each((i, j) => `store(k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
+        let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
+        ${each((i, j) => `store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
       }`;
   }
 }

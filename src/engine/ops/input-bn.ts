@@ -6,7 +6,7 @@
  * and about five activation-sized passes per block (docs/gpu-step.md).
  *
  * The WGSL evaluates exactly `bnApply`'s expression (flat-bn.ts), and the backward recomputes the
- * ReLU mask the same way (`ReluSource`), so the fused and unfused steps agree to rounding.
+ * ReLU mask the same way (`ReluMask`), so the fused and unfused steps agree to rounding.
  * Zero padding stays zero: it pads the activation, not z, so out-of-image taps skip the prologue.
  */
 import type * as tf from '@tensorflow/tfjs';
