@@ -6,10 +6,11 @@
  * Here the gradient is an implicit GEMM
  *   dW[m, co] = Σ_k A[k, m] · dy[k, co],   m = (kh·KW + kw)·Ci + ci,   k = (n·Ho + oy)·Wo + ox,
  *   A[k, m]   = x[n, oy·sh + kh − padTop, ox·sw + kw − padLeft, ci]   (0 outside the image),
- * tiled through workgroup memory (TM × TN outputs per workgroup, RM × RN per thread, TK rows
- * of k per stage) and split over k = N·Ho·Wo ("split-K"): workgroup z reduces one slice of
- * the batch into partial sums, and a second small kernel adds the slices (no atomics, so the
- * result is deterministic). dy as [K, Co] is already contiguous in NHWC, so only x is gathered.
+ * run by the engine's implicit-GEMM generator (implicit-gemm.ts, conv-filter-grad-program.ts)
+ * and split over k = N·Ho·Wo ("split-K"): workgroup z reduces one slice of the batch into
+ * partial sums, which a second small kernel adds (no atomics, so the result is deterministic),
+ * or, with `keepSplits`, the SGD update adds (the ResNet step: ops/fused.ts). This file has the
+ * plan (tile sizes and how many slices) and the ways in.
  *
  * Ways in: `filterGradTiled` (the gradient alone; the engine reaches it through ops/conv.ts's
  * `filterGrad`), and `setConv2DBackpropFilterKernel('tiled')` (conv-filter-grad-global.ts), which
