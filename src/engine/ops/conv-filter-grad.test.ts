@@ -1,5 +1,5 @@
 /**
- * The tiled split-K filter gradient against a float64 reference computed here and against
+ * The tiled split-K filter gradient against a float64 reference (testing/conv64.node.ts) and against
  * tfjs's own Conv2DBackpropFilter, on WebGPU through Dawn (SwiftShader); its plan; the engine's
  * choice in ops/conv.ts's filterGrad; the optional re-registration of tfjs's kernel; and the cpu
  * fallback.
@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relL2 } from '../testing/compare.node.js';
+import { filterGrad64 } from '../testing/conv64.node.js';
 import { Rng } from '../../core/rng';
 import { useBackend } from '../testing/backend.node.js';
 import { filterGrad } from './conv';
@@ -30,32 +31,6 @@ const REL_TOL = 1e-5;
 function seeded(shape: number[], seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
-}
-
-/** dW in float64, straight from the definition (zero padding outside the image). */
-function referenceFilterGrad(
-  x: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  g: ConvGeometry,
-): Float64Array {
-  const { inHeight: H, inWidth: W, inChannels: CI, outChannels: CO } = g;
-  const out = new Float64Array(g.filterHeight * g.filterWidth * CI * CO);
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outHeight; oy++)
-      for (let ox = 0; ox < g.outWidth; ox++)
-        for (let kh = 0; kh < g.filterHeight; kh++)
-          for (let kw = 0; kw < g.filterWidth; kw++) {
-            const iy = oy * g.strideHeight + kh - g.padTop;
-            const ix = ox * g.strideWidth + kw - g.padLeft;
-            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-            const xBase = ((n * H + iy) * W + ix) * CI;
-            const dyBase = ((n * g.outHeight + oy) * g.outWidth + ox) * CO;
-            const wBase = (kh * g.filterWidth + kw) * CI * CO;
-            for (let ci = 0; ci < CI; ci++)
-              for (let co = 0; co < CO; co++)
-                out[wBase + ci * CO + co]! += x[xBase + ci]! * dy[dyBase + co]!;
-          }
-  return out;
 }
 
 function tfjsFilterGrad(
@@ -139,15 +114,13 @@ describe('on webgpu', () => {
       const ours = filterGradTiled(x, dy, filterShape, s, pad, opts);
       const tfjs = tfjsFilterGrad(x, dy, [...filterShape], s, pad);
       expect(ours.shape).toEqual([...filterShape]);
-      const ref = referenceFilterGrad(xv, dyv, g);
+      const ref = filterGrad64(xv, dyv, g);
       const got = await ours.data();
       expect(relL2(got, ref)).toBeLessThan(REL_TOL);
       expect(relL2(await tfjs.data(), ref)).toBeLessThan(REL_TOL);
       // Not trivially right: a wrong padding offset or a dropped slice moves the error to ~1.
       const shifted = convGeometry([n, h, w, ci], filterShape, s, [g.padTop + 1, g.padLeft]);
-      expect(relL2(got, referenceFilterGrad(xv, dyv, { ...shifted, ...pick(g) }))).toBeGreaterThan(
-        0.1,
-      );
+      expect(relL2(got, filterGrad64(xv, dyv, { ...shifted, ...pick(g) }))).toBeGreaterThan(0.1);
       tf.dispose([x, dy, ours, tfjs]);
     },
   );
@@ -164,7 +137,7 @@ describe('on webgpu', () => {
       return { kernels: info.kernels.map((k) => k.name), data };
     };
     const g = convGeometry(x.shape, [3, 3, 4, 8], 2, 'same');
-    const ref = referenceFilterGrad(await x.data(), await dy.data(), g);
+    const ref = filterGrad64(await x.data(), await dy.data(), g);
     expect(engineFilterGrad()).toBe('tiled');
     const tiled = await run();
     expect(tiled.kernels).toEqual(['ScConvFilterGrad']);
@@ -192,7 +165,7 @@ describe('on webgpu', () => {
     const replaced = dw();
     expect(tf.memory().numTensors).toBe(numTensors + 1); // no leaked partials
     const g = convGeometry(x.shape, w.shape, 2, 'same');
-    const ref = referenceFilterGrad(await x.data(), await up.data(), g);
+    const ref = filterGrad64(await x.data(), await up.data(), g);
     expect(relL2(await replaced.data(), ref)).toBeLessThan(REL_TOL);
     expect(relL2(await before.data(), ref)).toBeLessThan(REL_TOL);
     setConv2DBackpropFilterKernel('tfjs');
@@ -217,7 +190,7 @@ describe('on cpu', () => {
     expect(names).not.toContain('ScConvFilterGrad');
     expect(names).not.toContain('Conv2DBackpropFilter');
     const g = convGeometry(x.shape, w.shape, 1, 'same');
-    const ref = referenceFilterGrad(await x.data(), await up.data(), g);
+    const ref = filterGrad64(await x.data(), await up.data(), g);
     expect(relL2(await (info.result as tf.Tensor).data(), ref)).toBeLessThan(REL_TOL);
     tf.dispose([x, w, up, info.result as tf.Tensor]);
   });
