@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bnDx, FLAT_BN_EPS, type BnSlot } from './flat-bn';
+import { INPUT_BN_VARIABLES } from './input-bn';
 
 /** The backward of one BN(+ReLU) layer whose input was z, as a conv's gradient will load it. */
 export interface BnBackward {
@@ -36,7 +37,7 @@ export function isBnBackward(dy: tf.Tensor4D | BnBackward): dy is BnBackward {
  * buffers per shader stage, the output included).
  */
 export const BN_BACKWARD_VARIABLES = ['gDZ', 'gZ', 'gD'];
-export const BN_SHARED_VARIABLES = ['bnS', 'bnG'];
+export const BN_SHARED_VARIABLES = INPUT_BN_VARIABLES;
 export const BN_BACKWARD_UNIFORMS = 'gO : i32, gT : i32,';
 
 /** The tensors bound as BN_BACKWARD_VARIABLES, in that order. */

@@ -28,6 +28,16 @@ export interface FilterGradLoads {
   dyBn?: { offset: number; total: number; count: number; maskFromParams: boolean };
 }
 
+/** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), and bnS, bnG if fused. */
+export function filterGradInputNames(loads: FilterGradLoads): string[] {
+  const { inputBn, dyBn } = loads;
+  return [
+    'x',
+    ...(dyBn ? BN_BACKWARD_VARIABLES : ['dy']),
+    ...(inputBn || dyBn ? BN_SHARED_VARIABLES : []),
+  ];
+}
+
 /**
  * First kernel: partial sums of dW over one slice of the batch's pixels, as an implicit GEMM
  * (implicit-gemm.ts) whose output rows are the filter taps m = (kh·KW + kw)·Ci + ci, columns the
@@ -50,11 +60,7 @@ function partialsProgram(g: ConvGeometry, plan: FilterGradPlan, loads: FilterGra
   const uniforms = (inputBn ? INPUT_BN_UNIFORMS : '') + (dyBn ? BN_BACKWARD_UNIFORMS : '');
   return new ImplicitGemmProgram({
     shaderKey: `scConvFilterGrad_${key}_${plan.sliceK}_${fused}`,
-    variableNames: [
-      'x',
-      ...(dyBn ? BN_BACKWARD_VARIABLES : ['dy']),
-      ...(inputBn || dyBn ? BN_SHARED_VARIABLES : []),
-    ],
+    variableNames: filterGradInputNames(loads),
     ...(uniforms ? { uniforms } : {}),
     // Partials are stacked along the first axis: [splits·kh, kw, ci, co], rank 4 like dW.
     outputShape: [plan.splits * g.filterHeight, g.filterWidth, g.inChannels, co],

@@ -20,7 +20,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { bnBackwardInputs, isBnBackward, perChannel, type BnBackward } from './bn-backward-load';
-import { runFilterGrad, type FilterGradLoads } from './conv-filter-grad-program';
+import {
+  filterGradInputNames,
+  runFilterGrad,
+  type FilterGradLoads,
+} from './conv-filter-grad-program';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { GEMM_TILE_K, GEMM_TILE_M, gemmTileN } from './implicit-gemm';
 import type { InputBn } from './input-bn';
@@ -115,17 +119,11 @@ function loadsOf(a: Attrs): FilterGradLoads {
   return loads;
 }
 
-/** Input names in the order the partial-sums program binds them (its variableNames). */
-function inputNames(loads: FilterGradLoads): string[] {
-  const dy = loads.dyBn ? ['gDZ', 'gZ', 'gD'] : ['dy'];
-  return ['x', ...dy, ...(loads.inputBn || loads.dyBn ? ['bnS', 'bnG'] : [])];
-}
-
 /** `ScConvFilterGrad`: one tfjs kernel whatever the loads, so tf.profile counts it once. */
 const filterGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as Attrs;
   const loads = loadsOf(a);
-  const list = inputNames(loads).map((n) => inputs[n] as tf.TensorInfo);
+  const list = filterGradInputNames(loads).map((n) => inputs[n] as tf.TensorInfo);
   return runFilterGrad(backend as unknown as WebGPUBackend, list, a, a, loads, a.keepSplits === 1);
 };
 
