@@ -1,9 +1,15 @@
 // The two builds the step bench compares, with no Node-only imports (shared with the browser bench).
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelId } from '../../src/engine/models/index';
-import { createTrainStep } from '../../src/engine/train-step';
+import { createTrainStep, type ReplayStatus } from '../../src/engine/train-step';
 import type { BenchArgs } from './args';
-import { measureStep, profileStep, timeStepsInTurn, type StepFigures } from './measure';
+import {
+  measureStep,
+  profileStep,
+  timeStepsInTurn,
+  type StepFigures,
+  type StepProfile,
+} from './measure';
 import { buildNaiveResNet, createNaiveStep } from './naive-resnet';
 
 export const LR = 0.05;
@@ -20,10 +26,18 @@ export function randomBatch(args: BenchArgs): { xRaw: tf.Tensor4D; labels: tf.Te
 /** A build ready to step: the same batch every call, and what to free afterwards. */
 export interface OpenBuild {
   step: () => tf.Scalar;
+  /** The engine's recorded step, when it replays one (its dispatches are not tfjs kernels). */
+  replay?: () => ReplayStatus | null;
   dispose: () => void;
 }
 
-export function openEngine(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D): OpenBuild {
+/** `replay: false` steps through tfjs, whose dispatches `countDispatches` can see one by one. */
+export function openEngine(
+  args: BenchArgs,
+  xRaw: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  replay = true,
+): OpenBuild {
   const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED);
   const trainer = createTrainStep(model, {
     weightDecay: args.weightDecay,
@@ -31,9 +45,11 @@ export function openEngine(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor
     dataset: 'cifar10',
     augment: true,
     seed: SEED,
+    replay,
   });
   return {
     step: () => trainer.step(xRaw, labels, LR, MOMENTUM),
+    replay: () => trainer.replayStatus(),
     dispose: () => {
       trainer.dispose();
       model.dispose();
@@ -60,9 +76,28 @@ export function openNaive(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1
   };
 }
 
+/**
+ * A replayed step runs no tfjs kernels, so tf.profile sees neither its dispatches nor its
+ * working set: both come from its plan instead (the same dispatches the recorded step ran, and
+ * the GPU bytes the plan holds for the step's own tensors).
+ */
+function withPlan<T extends StepProfile>(profile: T, build: OpenBuild): T {
+  const status = build.replay?.();
+  if (!status?.dispatches) return profile;
+  return {
+    ...profile,
+    kernels: status.dispatches,
+    peakBytes: profile.peakBytes + status.bytes,
+    peakStepBytes: profile.peakStepBytes + status.bytes,
+  };
+}
+
+/** The engine's first step runs through tfjs and its second is recorded: profile a replay. */
+const engineWarmup = (args: BenchArgs) => Math.max(2, args.warmup);
+
 async function benchOne(build: OpenBuild, args: BenchArgs): Promise<StepFigures> {
   try {
-    return await measureStep(build.step, args);
+    return withPlan(await measureStep(build.step, { ...args, warmup: engineWarmup(args) }), build);
   } finally {
     build.dispose();
   }
@@ -88,7 +123,7 @@ export async function benchBoth(
   const engine = openEngine(args, xRaw, labels);
   let naive: OpenBuild | undefined;
   try {
-    const engineProfile = await profileStep(engine.step, args.warmup);
+    const engineProfile = withPlan(await profileStep(engine.step, engineWarmup(args)), engine);
     const engineBytes = tf.memory().numBytes - base;
     naive = openNaive(args, xRaw, labels);
     const naiveProfile = await profileStep(naive.step, args.warmup);

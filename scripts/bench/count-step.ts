@@ -2,6 +2,8 @@
 // the work (see traffic.ts). Printed by `npm run bench` and the GPU driver.
 import * as tf from '@tensorflow/tfjs';
 import type { BenchArgs } from './args';
+import { Arena, recordInto } from '../../src/engine/replay/arena';
+import { webGpuInternals } from '../../src/engine/replay/internals';
 import { openEngine, randomBatch } from './builds';
 import { countDispatches, summarise, type KindRow } from './traffic';
 
@@ -9,19 +11,32 @@ export interface StepCount {
   batch: number;
   rows: KindRow[];
   total: KindRow;
+  /**
+   * GPU bytes a recorded plan of this step holds (replay/arena.ts: the step's buffers, reused by
+   * its own liveness) plus the tensors alive before it (weights, velocities, slots): the step's
+   * peak, found without running it by counting the second step inside an arena.
+   */
+  peakBytes: number;
 }
 
 /** Counts the engine's second step (the first creates one-off state) at `batch`. */
 export function countEngineStep(args: BenchArgs, batch: number): StepCount {
   const at = { ...args, batch };
   const { xRaw, labels } = randomBatch(at);
-  const build = openEngine(at, xRaw, labels);
+  // Through tfjs: a replay runs the same dispatches, but past the hook that counts them.
+  const build = openEngine(at, xRaw, labels, false);
+  const arena = new Arena(webGpuInternals()!.device);
   try {
     countDispatches(() => tf.dispose(build.step()), false);
-    const { rows, total } = summarise(countDispatches(() => tf.dispose(build.step()), false));
-    return { batch, rows, total };
+    const before = tf.memory().numBytes;
+    const log = recordInto(webGpuInternals()!.bufferManager, arena, () =>
+      countDispatches(() => tf.dispose(build.step()), false),
+    );
+    const { rows, total } = summarise(log);
+    return { batch, rows, total, peakBytes: before + arena.bytes };
   } finally {
     build.dispose();
+    arena.destroy();
     tf.dispose([xRaw, labels]);
   }
 }

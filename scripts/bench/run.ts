@@ -42,7 +42,11 @@ export async function main(argv: string[]): Promise<void> {
     dispatchesPerStep: count.total.dispatches,
     trafficBytesPerStep128: count.total.bytes,
     flopsPerStep128: count.total.flops,
+    peakBytesPerImage128: Math.round(count.peakBytes / COUNT_BATCH),
   };
+  log(
+    `peak at batch ${COUNT_BATCH} (counted, not run): ${(count.peakBytes / COUNT_BATCH / 1e6).toFixed(2)} MB per image`,
+  );
   if (args.countOnly) {
     log(JSON.stringify({ ...countFigures, depth: args.depth, adapter }));
     return;
@@ -87,6 +91,8 @@ export async function main(argv: string[]): Promise<void> {
   const perImage = (bytes: number) => Math.round(bytes / args.batch);
   const result = {
     kernelsPerStep: engine.kernels,
+    // The replayed plan's dispatches (SGD fused in place); dispatchesPerStep counts tfjs's path.
+    replayDispatchesPerStep: engine.kernels,
     hostMsPerStep: round(engine.hostMs),
     readbacksPerStep: engine.readbacks,
     peakBytesPerImage: perImage(engine.peakBytes),

@@ -27,7 +27,9 @@ export function vulkanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | null {
 export async function runWithVulkan(main: () => Promise<void>): Promise<never> {
   const env = vulkanEnv(process.env);
   if (env) {
-    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    // --expose-gc: the timed rounds collect garbage between steps (measure.ts).
+    const flags = [...process.execArgv, '--expose-gc'];
+    const child = spawnSync(process.execPath, [...flags, ...process.argv.slice(1)], {
       stdio: 'inherit',
       env,
     });

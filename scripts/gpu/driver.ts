@@ -165,7 +165,8 @@ async function probe(argv: string[]): Promise<void> {
   log(JSON.stringify({ probe: adapter, matmulGflops: Math.round(gflops) }));
 }
 
-function makeTrainer(depth: number): { step: TrainStep; dispose: () => void } {
+/** `replay`: the recorded step (the default); a per-kernel profile needs tfjs's own path. */
+function makeTrainer(depth: number, replay = true): { step: TrainStep; dispose: () => void } {
   const model = buildModel(`resnet${depth}` as ModelId, 10, SEED);
   const step = createTrainStep(model, {
     weightDecay: WEIGHT_DECAY,
@@ -173,6 +174,7 @@ function makeTrainer(depth: number): { step: TrainStep; dispose: () => void } {
     dataset: 'cifar10',
     augment: true,
     seed: SEED,
+    replay,
   });
   return {
     step,
@@ -224,6 +226,7 @@ async function train(argv: string[]): Promise<void> {
     hostMsPerStepMean: +(hostMs.reduce((s, v) => s + v, 0) / a.steps).toFixed(2),
     lastLoss: +loss.toFixed(4),
     gpuBytesAllocated: mem.numBytesAllocatedInGPU ?? null,
+    replay: step.replayStatus(),
   };
   log(
     `train ResNet-${a.depth} batch ${a.batch} (filter grad: ${a.filterGrad}): ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s ` +
@@ -240,7 +243,7 @@ async function profile(argv: string[]): Promise<void> {
   if (!(adapter.features as string[]).includes('timestamp-query'))
     log('warning: no timestamp-query feature; kernel times will read 0');
   useFilterGrad(a.filterGrad);
-  const { step, dispose } = makeTrainer(a.depth);
+  const { step, dispose } = makeTrainer(a.depth, false);
   const { x, y } = randomBatch(a.batch);
   for (let i = 0; i < Math.max(1, a.warmup); i++) {
     const loss = step.step(x, y, LR, MOMENTUM);

@@ -43,7 +43,7 @@ export class InputPipeline {
   private readonly unit: tf.Tensor1D;
   private readonly invStd: tf.Tensor1D;
   private readonly boxInd: tf.Tensor1D;
-  private readonly boxes: Float32Array;
+  private readonly boxes: Float32Array<ArrayBuffer>;
   private readonly rng: Rng;
 
   constructor(
@@ -67,18 +67,36 @@ export class InputPipeline {
 
   /** Random crop + flip + normalise. Expects the fixed batch size. */
   augment(xRaw: tf.Tensor4D): tf.Tensor4D {
-    if (xRaw.shape[0] !== this.batchSize) throw new Error('augment: unexpected batch size');
-    const offsets = Array.from({ length: this.batchSize }, () => ({
+    return this.augmentWith(xRaw, this.nextOffsets());
+  }
+
+  /** The next batch's random crops and flips (advances the seeded stream). */
+  nextOffsets(): CropOffset[] {
+    return Array.from({ length: this.batchSize }, () => ({
       dy: this.rng.int(2 * PAD + 1),
       dx: this.rng.int(2 * PAD + 1),
       flip: this.rng.next() < 0.5,
     }));
-    return this.augmentWith(xRaw, offsets);
+  }
+
+  /** The next batch's crop boxes ({@link cropBoxes}), for a caller that uploads them itself. */
+  nextBoxes(height = IMAGE_HEIGHT, width = IMAGE_WIDTH): Float32Array<ArrayBuffer> {
+    this.boxes.set(cropBoxes(this.nextOffsets(), height, width));
+    return this.boxes;
   }
 
   /** Crop at given offsets into the padded image (0..2·PAD), optionally flipped; then normalise. */
   augmentWith(xRaw: tf.Tensor4D, offsets: CropOffset[]): tf.Tensor4D {
     this.boxes.set(cropBoxes(offsets, xRaw.shape[1], xRaw.shape[2]));
+    const boxes = tf.tensor2d(this.boxes, [this.batchSize, 4]);
+    const out = this.augmentBoxes(xRaw, boxes);
+    boxes.dispose();
+    return out;
+  }
+
+  /** Crop + flip by boxes already in a tensor [batch, 4] (no upload inside), then normalise. */
+  augmentBoxes(xRaw: tf.Tensor4D, boxes: tf.Tensor2D): tf.Tensor4D {
+    if (xRaw.shape[0] !== this.batchSize) throw new Error('augment: unexpected batch size');
     return tf.tidy(() => {
       const padded = tf.pad(xRaw, [
         [0, 0],
@@ -86,7 +104,6 @@ export class InputPipeline {
         [PAD, PAD],
         [0, 0],
       ]);
-      const boxes = tf.tensor2d(this.boxes, [this.batchSize, 4]);
       // Nearest sampling at integer source coordinates copies pixels exactly.
       const cropped = tf.image.cropAndResize(
         padded,

@@ -15,7 +15,7 @@ import { evaluate } from './evaluate';
 import { LossQueue } from './loss-queue';
 import { buildModel, type Model, type ModelId } from './models';
 import { epochOrder } from './order';
-import { createTrainStep, type TrainStep } from './train-step';
+import { createTrainStep, type ReplayStatus, type TrainStep } from './train-step';
 
 export interface SessionOptions {
   modelOverride?: ModelId;
@@ -99,6 +99,11 @@ export class TrainingSession<M> {
     this.queue.push(this.trainer.step(x, y, lr, momentum), meta);
     tf.dispose([x, y]);
     return loadMs;
+  }
+
+  /** How the train step runs on WebGPU (recorded and replayed), or null through tfjs. */
+  replayStatus(): ReplayStatus | null {
+    return this.trainer.replayStatus();
   }
 
   /** Losses computed and not yet read back. */

@@ -2,6 +2,9 @@
  * One SGD step: augment on the GPU, forward in training mode, closed-form batch-norm gradients,
  * then SGD with momentum and L2 weight decay (our own update: tfjs's MomentumOptimizer ignores
  * setMomentum, and 1cycle changes momentum every step).
+ *
+ * On WebGPU the ResNet step is recorded once and replayed (replay/): the same dispatches, without
+ * tfjs's per-kernel host work. Elsewhere, and for models trained by autodiff, it runs through tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName } from '../core/config';
@@ -9,10 +12,15 @@ import { InputPipeline } from './augment';
 import { crossEntropy } from './loss';
 import type { Model } from './models';
 import { sgdUpdate } from './ops/fused';
+import { StepReplayer, type ReplayStatus } from './replay/replayer';
+
+export type { ReplayStatus };
 
 export interface TrainStep {
   /** xRaw: [B,32,32,3] float32 pixel values 0..255 (NHWC); labels: int32. Caller disposes the loss. */
   step(xRaw: tf.Tensor4D, labels: tf.Tensor1D, lr: number, momentum: number): tf.Scalar;
+  /** How steps run on WebGPU (null: through tfjs, on this backend or for this model). */
+  replayStatus(): ReplayStatus | null;
   dispose(): void;
 }
 
@@ -23,6 +31,8 @@ export interface TrainStepOptions {
   /** Random crop + flip (default true). */
   augment?: boolean;
   seed?: number;
+  /** Record and replay the step on WebGPU (default true; per-kernel profiles turn it off). */
+  replay?: boolean;
 }
 
 export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep {
@@ -34,33 +44,56 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
   });
   let pipeline: InputPipeline | null = null;
   const augment = opts.augment ?? true;
+  const wd = opts.weightDecay;
+  // lr and momentum for the tfjs-ops SGD (cpu, webgl); WebGPU's reads them from `hyper`.
+  const now = { lr: 0, mom: 0 };
+
+  const body = (
+    x: tf.Tensor4D,
+    labels: tf.Tensor1D,
+    boxes: tf.Tensor2D | null,
+    hyper?: tf.Tensor1D,
+  ): tf.Scalar => {
+    const input = pipeline!;
+    const { value, grads } = tf.tidy(() => {
+      const xin = boxes ? input.augmentBoxes(x, boxes) : input.normalize(x);
+      if (model.lossAndGrads) {
+        // Hand-written backward (ResNets): no autodiff tape, few kernels.
+        const r = model.lossAndGrads(xin, labels);
+        return { value: r.loss, grads: r.grads };
+      }
+      const oneHot = tf.oneHot(labels, opts.numClasses) as tf.Tensor2D;
+      const r = tf.variableGrads(() => crossEntropy(model.apply(xin, true), oneHot), model.params);
+      return { value: r.value, grads: model.params.map((p) => r.grads[p.name]!) };
+    });
+    model.params.forEach((p, i) => {
+      sgdUpdate({ w: p, v: velocities[i]!, g: grads[i]! }, { ...now, wd, hyper });
+    });
+    tf.dispose(grads);
+    return value;
+  };
+  // Models trained by autodiff make constants inside their step: they stay on tfjs's path.
+  const replayer = (opts.replay ?? true) && model.lossAndGrads ? StepReplayer.create(body) : null;
 
   return {
     step(xRaw, labels, lr, momentum) {
       const batch = xRaw.shape[0];
       if (!pipeline) pipeline = new InputPipeline(batch, opts.dataset, opts.seed ?? 0);
-      const input = pipeline;
-      const { value, grads } = tf.tidy(() => {
-        const x = augment ? input.augment(xRaw) : input.normalize(xRaw);
-        if (model.lossAndGrads) {
-          // Hand-written backward (ResNets): no autodiff tape, few kernels.
-          const r = model.lossAndGrads(x, labels);
-          return { value: r.loss, grads: r.grads };
-        }
-        const oneHot = tf.oneHot(labels, opts.numClasses) as tf.Tensor2D;
-        const r = tf.variableGrads(() => crossEntropy(model.apply(x, true), oneHot), model.params);
-        return { value: r.value, grads: model.params.map((p) => r.grads[p.name]!) };
-      });
-      model.params.forEach((p, i) => {
-        sgdUpdate(
-          { w: p, v: velocities[i]!, g: grads[i]! },
-          { lr, mom: momentum, wd: opts.weightDecay },
-        );
-      });
-      tf.dispose(grads);
-      return value;
+      now.lr = lr;
+      now.mom = momentum;
+      const boxes = augment ? pipeline.nextBoxes(xRaw.shape[1], xRaw.shape[2]) : null;
+      if (replayer) {
+        const hyper = Float32Array.of(lr, momentum, wd);
+        return replayer.step({ xRaw, labels, boxes, hyper });
+      }
+      const boxTensor = boxes ? tf.tensor2d(boxes, [batch, 4]) : null;
+      const loss = body(xRaw, labels, boxTensor);
+      boxTensor?.dispose();
+      return loss;
     },
+    replayStatus: () => replayer?.report() ?? null,
     dispose() {
+      replayer?.dispose();
       tf.dispose(velocities);
       pipeline?.dispose();
     },

@@ -44,48 +44,44 @@ export interface SgdSettings {
   lr: number;
   mom: number;
   wd: number;
+  /**
+   * On WebGPU: [lr, mom, wd] already in a GPU tensor (the trainer writes one every step). The
+   * kernels read them from there rather than from uniforms, so a recorded step (replay/) can be
+   * replayed with new values without re-recording it. Absent: made from the numbers above.
+   */
+  hyper?: tf.Tensor1D;
 }
 
-function sgdProgram(
-  name: string,
-  names: string[],
-  uniforms: string[],
-  body: string,
-  shape: number[],
-): Program {
-  // LR, momentum and weight decay are uniforms: one pipeline serves every step of a shape.
-  const code = perElementMain('index', body);
-  const decl = uniforms.map((u) => `${u} : f32,`).join(' ');
-  const program: Program = perElementProgram(name, names, shape, code, decl);
-  program.uniformType = 'float32';
-  return program;
+/** H[0] = lr, H[1] = momentum, H[2] = weight decay. */
+function sgdProgram(name: string, names: string[], body: string, shape: number[]): Program {
+  return perElementProgram(name, [...names, 'H'], shape, perElementMain('index', body));
 }
 
 const SGD: Implementations<(t: SgdTensors, s: SgdSettings) => void> = {
-  wgsl: ({ w, v, g }, { lr, mom, wd }) => {
+  wgsl: ({ w, v, g }, { lr, mom, wd, hyper }) => {
     const k = partialCount(g, w);
+    const h = hyper ?? tf.tensor1d([lr, mom, wd]);
     // v' = m·v + Σ partials + wd·w, then w' = w − lr·v' from the v' just written.
     const velocity = sgdProgram(
       `ScSgdVelocity_${k}`,
       ['W', 'V', 'G'],
-      ['mom', 'wd'],
       `var g = 0.0;
           for (var s = 0; s < ${k}; s++) { g = g + G[s * uniforms.size + index]; }
-          setOutputAtIndex(index, uniforms.mom * V[index] + g + uniforms.wd * W[index]);`,
+          setOutputAtIndex(index, H[1] * V[index] + g + H[2] * W[index]);`,
       w.shape,
     );
     const weight = sgdProgram(
       'ScSgdWeight',
       ['W', 'V'],
-      ['lr'],
-      'setOutputAtIndex(index, W[index] - uniforms.lr * V[index]);',
+      'setOutputAtIndex(index, W[index] - H[0] * V[index]);',
       w.shape,
     );
-    const newV = runProgram({ ...velocity, uniformData: [mom, wd] }, [w, v, g]);
-    const newW = runProgram({ ...weight, uniformData: [lr] }, [w, newV]);
+    const newV = runProgram(velocity, [w, v, g, h]);
+    const newW = runProgram(weight, [w, newV, h]);
     w.assign(newW);
     v.assign(newV);
     tf.dispose([newW, newV]);
+    if (h !== hyper) h.dispose();
   },
   tfOps: ({ w, v, g }, { lr, mom, wd }) =>
     tf.tidy(() => {

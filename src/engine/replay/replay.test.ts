@@ -1,0 +1,164 @@
+/**
+ * The recorded-and-replayed ResNet step (replay/) against the same step run through tfjs, on
+ * WebGPU in Node, on real CIFAR-10 records: every loss, weight, velocity and running statistic
+ * must agree. The batches, crop boxes, learning rates and momenta change every step, so a replay
+ * that froze any of them would disagree; and the trainer must really replay (its status says so).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchAssembler } from '../batch';
+import type { SplitData } from '../data/types';
+import { buildModel } from '../models';
+import { useBackend } from '../testing/backend.node.js';
+import { defaultConfig } from '../../core/config';
+import { TrainingSession } from '../session';
+import { cifarDataset, memorySplit, readCifarRecords } from '../testing/cifar.node.js';
+import { createTrainStep, type ReplayStatus } from '../train-step';
+import { StepReplayer } from './replayer';
+
+const BATCH = 4;
+const LRS = [0.05, 0.2, 0.1, 0.4, 0.3, 0.15, 0.25];
+const MOMS = [0.95, 0.9, 0.85, 0.8, 0.85, 0.9, 0.95];
+
+interface Run {
+  params: number;
+  losses: number[];
+  state: Float32Array[];
+  status: ReplayStatus | null;
+  tensorsPerStep: number[];
+}
+
+/**
+ * Trains resnet8 for LRS.length steps. `restoreAt`: before that step, put the weights back to
+ * what they were after step 1 (as loading a checkpoint does), which a plan must notice.
+ */
+async function train(split: SplitData, replay: boolean, restoreAt = -1): Promise<Run> {
+  const model = buildModel('resnet8', 10, 3);
+  const trainer = createTrainStep(model, {
+    weightDecay: 5e-4,
+    numClasses: 10,
+    dataset: 'cifar10',
+    seed: 4,
+    replay,
+  });
+  const assembler = new BatchAssembler(BATCH);
+  const losses: tf.Scalar[] = [];
+  const tensorsPerStep: number[] = [];
+  let saved: tf.Tensor[] = [];
+  for (let s = 0; s < LRS.length; s++) {
+    if (s === restoreAt) model.params.forEach((p, i) => p.assign(saved[i]!));
+    const ids = Array.from({ length: BATCH }, (_, i) => (s * BATCH + i) % split.total);
+    const { x, y } = assembler.assemble(split, ids);
+    losses.push(trainer.step(x, y, LRS[s]!, MOMS[s]!));
+    tf.dispose([x, y]);
+    if (s === 0) saved = model.params.map((p) => tf.clone(p));
+    tensorsPerStep.push(tf.memory().numTensors - losses.length);
+  }
+  const values = await Promise.all(losses.map(async (l) => (await l.data())[0]!));
+  const state = await Promise.all(
+    [...model.params, ...model.stats].map(async (v) => (await v.data()) as Float32Array),
+  );
+  const status = trainer.replayStatus();
+  tf.dispose([...losses, ...saved]);
+  trainer.dispose();
+  model.dispose();
+  return { params: model.params.length, losses: values, state, status, tensorsPerStep };
+}
+
+function expectSameLosses(replayed: number[], stepped: number[]): void {
+  const worst = Math.max(...replayed.map((l, i) => Math.abs(l - stepped[i]!)));
+  expect(worst, `replayed ${replayed.join()} vs tfjs ${stepped.join()}`).toBeLessThan(1e-5);
+}
+
+function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    let num = 0;
+    let den = 0;
+    for (let k = 0; k < x.length; k++) {
+      num += (x[k]! - y[k]!) ** 2;
+      den += y[k]! ** 2;
+    }
+    worst = Math.max(worst, Math.sqrt(num / Math.max(den, 1e-30)));
+  });
+  return worst;
+}
+
+describe('replaying the recorded ResNet step on WebGPU', () => {
+  let split: SplitData;
+  beforeAll(async () => {
+    await useBackend('webgpu');
+    const records = await readCifarRecords(32);
+    split = memorySplit(records.labels, records.pixels);
+  });
+
+  it('gives the losses and the state that stepping through tfjs gives', async () => {
+    const before = tf.memory().numTensors;
+    const replayed = await train(split, true);
+    const stepped = await train(split, false);
+    // Step 1 runs through tfjs, step 2 is recorded, the rest are replays.
+    expect(replayed.status).toMatchObject({
+      recordings: 1,
+      replays: LRS.length - 2,
+      refused: null,
+    });
+    expect(replayed.status!.dispatches).toBeGreaterThan(50);
+    // Every parameter's SGD is one in-place dispatch in the plan (two programs through tfjs).
+    expect(replayed.status!.fusedSgd).toBe(replayed.params);
+    expect(stepped.status).toBeNull();
+    expectSameLosses(replayed.losses, stepped.losses);
+    expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);
+    // Not trivially equal: training moved the weights, and the losses differ step to step.
+    expect(new Set(replayed.losses.map((l) => l.toFixed(4))).size).toBe(LRS.length);
+    // No tensor is made or kept per replayed step beyond the loss the caller frees.
+    expect(new Set(replayed.tensorsPerStep.slice(1)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+
+  it('records again after the weights are replaced, and still agrees with tfjs', async () => {
+    const restoreAt = 4;
+    const replayed = await train(split, true, restoreAt);
+    const stepped = await train(split, false, restoreAt);
+    expect(replayed.status).toMatchObject({ recordings: 2, replays: LRS.length - 3 });
+    expectSameLosses(replayed.losses, stepped.losses);
+    expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);
+  }, 300_000);
+
+  it('keeps replaying through the training session: loss readbacks, validation', async () => {
+    const data = await cifarDataset(16, 8);
+    const config = { ...defaultConfig(), batchSize: BATCH, trainSize: 16 };
+    const session = new TrainingSession<number>(config, data, { modelOverride: 'resnet8' });
+    const losses: number[] = [];
+    for (let s = 0; s < 6; s++) {
+      await session.step(s, LRS[s]!, MOMS[s]!, s);
+      if (s % 2 === 1) losses.push(...(await session.drain()).map((p) => p.loss));
+      if (s === 3) expect((await session.validate(s + 1, 8)).loss).toBeGreaterThan(0);
+    }
+    // One step through tfjs, one recorded, four replayed: neither readbacks nor validation
+    // (which reads the same weights) force a new recording.
+    expect(session.replayStatus()).toMatchObject({ recordings: 1, replays: 4, refused: null });
+    expect(losses).toHaveLength(6);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    session.dispose();
+  }, 300_000);
+
+  it('refuses to record a step that uploads from the host, and keeps stepping through tfjs', async () => {
+    // A body with a constant made inside it: a replay would freeze its upload.
+    const body = (x: tf.Tensor4D) => tf.tidy(() => tf.sum(tf.add(x, tf.scalar(1))) as tf.Scalar);
+    const replayer = StepReplayer.create(body)!;
+    const hyper = Float32Array.of(0.1, 0.9, 0);
+    const sums: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      const xRaw = tf.fill([1, 2, 2, 3], s) as tf.Tensor4D;
+      const labels = tf.tensor1d([0], 'int32');
+      const loss = replayer.step({ xRaw, labels, boxes: null, hyper });
+      sums.push((await loss.data())[0]!);
+      tf.dispose([xRaw, labels, loss]);
+    }
+    expect(replayer.report()).toMatchObject({ recordings: 1, replays: 0, dispatches: null });
+    expect(replayer.report().refused).toMatch(/host upload/);
+    expect(sums).toEqual([12, 24, 36]);
+    replayer.dispose();
+  });
+});
