@@ -143,6 +143,36 @@ describe('replaying the recorded ResNet step on WebGPU', () => {
     session.dispose();
   }, 300_000);
 
+  it('passes on an error thrown while recording, and records the next step', async () => {
+    let calls = 0;
+    const body = (x: tf.Tensor4D) => {
+      if (++calls === 2) throw new Error('lost device');
+      return tf.sum(x) as tf.Scalar;
+    };
+    const replayer = StepReplayer.create(body)!;
+    const hyper = Float32Array.of(0.1, 0.9, 0);
+    const stepWith = async (s: number) => {
+      const xRaw = tf.fill([1, 2, 2, 3], s) as tf.Tensor4D;
+      const labels = tf.tensor1d([0], 'int32');
+      try {
+        const loss = replayer.step({ xRaw, labels, boxes: null, hyper });
+        const value = (await loss.data())[0]!;
+        loss.dispose();
+        return value;
+      } finally {
+        tf.dispose([xRaw, labels]);
+      }
+    };
+    const before = tf.memory().numTensors;
+    expect(await stepWith(1)).toBe(12);
+    await expect(stepWith(2)).rejects.toThrow('lost device');
+    expect(await stepWith(3)).toBe(36); // recorded
+    expect(await stepWith(4)).toBe(48); // replayed: the slot holds the new batch
+    expect(replayer.report()).toMatchObject({ recordings: 1, replays: 1, refused: null });
+    replayer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses to record a step that uploads from the host, and keeps stepping through tfjs', async () => {
     // A body with a constant made inside it: a replay would freeze its upload.
     const body = (x: tf.Tensor4D) => tf.tidy(() => tf.sum(tf.add(x, tf.scalar(1))) as tf.Scalar);

@@ -197,6 +197,11 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
   });
   try {
     loss = recordInto(b.bufferManager, arena, step);
+  } catch (e) {
+    // The step failed: its error is the caller's; the variables stay as the step left them.
+    tf.dispose(held);
+    arena.close();
+    throw e;
   } finally {
     flush(b); // after it, nothing tfjs recorded is pending: a fresh set is right
     delete (b as { commandQueueOwnedIds?: unknown }).commandQueueOwnedIds;
