@@ -25,11 +25,12 @@ export function countEngineStep(args: BenchArgs, batch: number): StepCount {
   const { xRaw, labels } = randomBatch(at);
   // Through tfjs: a replay runs the same dispatches, but past the hook that counts them.
   const build = openEngine(at, xRaw, labels, false);
-  const arena = new Arena(webGpuInternals()!.device);
+  const gpu = webGpuInternals()!;
+  const arena = new Arena(gpu.device);
   try {
     countDispatches(() => tf.dispose(build.step()), false);
     const before = tf.memory().numBytes;
-    const log = recordInto(webGpuInternals()!.bufferManager, arena, () =>
+    const log = recordInto(gpu.bufferManager, arena, () =>
       countDispatches(() => tf.dispose(build.step()), false),
     );
     const { rows, total } = summarise(log);

@@ -11,7 +11,7 @@ import type { DatasetName } from '../core/config';
 import { InputPipeline } from './augment';
 import { crossEntropy } from './loss';
 import type { Model } from './models';
-import { sgdUpdate } from './ops/fused';
+import { sgdImplementation, sgdUpdate } from './ops/fused';
 import { StepReplayer, type ReplayStatus } from './replay/replayer';
 
 export type { ReplayStatus };
@@ -87,8 +87,10 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
         return replayer.step({ xRaw, labels, boxes, hyper });
       }
       const boxTensor = boxes ? tf.tensor2d(boxes, [batch, 4]) : null;
-      const loss = body(xRaw, labels, boxTensor);
-      boxTensor?.dispose();
+      // One [lr, momentum, wd] tensor for every parameter's WebGPU update (not one each).
+      const hyper = sgdImplementation() === 'wgsl' ? tf.tensor1d([lr, momentum, wd]) : undefined;
+      const loss = body(xRaw, labels, boxTensor, hyper);
+      tf.dispose([boxTensor, hyper].filter((t) => t != null));
       return loss;
     },
     replayStatus: () => replayer?.report() ?? null,

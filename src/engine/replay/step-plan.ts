@@ -158,11 +158,14 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
         restoreUniforms();
       }
       const tensors = [output, ...inputs];
-      const entries: GPUBindGroupEntry[] = tensors.map((t, i) => {
-        const buffer = bufferOf(b, t);
-        if (!arena.owns(buffer)) outside.set(buffer, { dataId: t.dataId, buffer });
-        return { binding: i, resource: { buffer } };
+      const buffers = tensors.map((t) => bufferOf(b, t));
+      buffers.forEach((buffer, i) => {
+        if (!arena.owns(buffer)) outside.set(buffer, { dataId: tensors[i]!.dataId, buffer });
       });
+      const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({
+        binding,
+        resource: { buffer },
+      }));
       if (!uniform) refusals.push(`${program.shaderKey}: no uniforms`);
       else entries.push({ binding: entries.length, resource: uniform });
       const p = program as ProgramLike;
@@ -171,7 +174,7 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
         bindGroup: b.device.createBindGroup({ layout: p.pipeline.getBindGroupLayout(0), entries }),
         workgroups: [p.dispatch[0], p.dispatch[1] ?? 1, p.dispatch[2] ?? 1],
         key: p.shaderKey,
-        buffers: tensors.map((t) => bufferOf(b, t)),
+        buffers,
       });
     },
     uploadToGPU(original, dataId) {
