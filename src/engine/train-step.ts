@@ -55,21 +55,40 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
     hyper?: tf.Tensor1D,
   ): tf.Scalar => {
     const input = pipeline!;
+    const apply = (i: number, g: tf.Tensor) => {
+      sgdUpdate({ w: model.params[i]!, v: velocities[i]!, g }, { ...now, wd, hyper });
+      g.dispose();
+    };
+    // Updates go in twos: a replayed step runs two back to back as one dispatch (fuse-sgd.ts).
+    let held: [number, tf.Tensor] | null = null;
+    const update = (i: number, g: tf.Tensor) => {
+      if (!held) {
+        held = [i, g];
+        return;
+      }
+      apply(...held);
+      apply(i, g);
+      held = null;
+    };
+    const flush = () => {
+      if (held) apply(...held);
+      held = null;
+    };
     const { value, grads } = tf.tidy(() => {
       const xin = boxes ? input.augmentBoxes(x, boxes) : input.normalize(x);
       if (model.lossAndGrads) {
-        // Hand-written backward (ResNets): no autodiff tape, few kernels.
-        const r = model.lossAndGrads(xin, labels);
-        return { value: r.loss, grads: r.grads };
+        // Hand-written backward (ResNets): no autodiff tape, few kernels, and each parameter
+        // updated as soon as the step is done with it, so its gradient is freed at once.
+        const loss = model.lossAndGrads(xin, labels, update).loss;
+        flush(); // inside the tidy, which would free a held gradient
+        return { value: loss, grads: [] };
       }
       const oneHot = tf.oneHot(labels, opts.numClasses) as tf.Tensor2D;
       const r = tf.variableGrads(() => crossEntropy(model.apply(xin, true), oneHot), model.params);
       return { value: r.value, grads: model.params.map((p) => r.grads[p.name]!) };
     });
-    model.params.forEach((p, i) => {
-      sgdUpdate({ w: p, v: velocities[i]!, g: grads[i]! }, { ...now, wd, hyper });
-    });
-    tf.dispose(grads);
+    grads.forEach((g, i) => update(i, g));
+    flush();
     return value;
   };
   // Models trained by autodiff make constants inside their step: they stay on tfjs's path.

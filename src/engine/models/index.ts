@@ -18,9 +18,15 @@ export interface Model {
   /**
    * Optional hand-written training pass: mean cross-entropy of the logits for int32 `labels` and
    * its gradients, aligned with `params`; updates the running statistics like `apply(x, true)`.
-   * Models without it are trained by tfjs autodiff of `apply`.
+   * Models without it are trained by tfjs autodiff of `apply`. With `onGrad`, each gradient is
+   * handed there as soon as nothing later in the step reads its parameter (so the caller can
+   * update it at once and free it), and `grads` comes back empty.
    */
-  lossAndGrads?(x: tf.Tensor4D, labels: tf.Tensor1D): { loss: tf.Scalar; grads: tf.Tensor[] };
+  lossAndGrads?(
+    x: tf.Tensor4D,
+    labels: tf.Tensor1D,
+    onGrad?: (index: number, grad: tf.Tensor) => void,
+  ): { loss: tf.Scalar; grads: tf.Tensor[] };
   dispose(): void;
 }
 

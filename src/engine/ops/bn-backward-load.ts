@@ -18,7 +18,10 @@ export interface BnBackward {
   dz: tf.Tensor4D;
   /** The layer's input: the conv output whose gradient this is. */
   z: tf.Tensor4D;
-  /** [2, T] batch mean and biased variance; [2, T] γ, β; [2, T] Σdy·x̂, Σdy (from bnSums). */
+  /**
+   * [2, T] batch mean and biased variance; [2, T] γ, β; [4, T] Σdy·x̂, Σdy and a copy of the
+   * stats (bnSums writes both). The WebGPU prologue reads the stats from `sums`.
+   */
   stats: tf.Tensor;
   params: tf.Tensor;
   sums: tf.Tensor;
@@ -32,12 +35,13 @@ export function isBnBackward(dy: tf.Tensor4D | BnBackward): dy is BnBackward {
 }
 
 /**
- * Bindings the prologue reads. bnS and bnG are the same names input-bn.ts uses for the stats and
- * params, so a kernel with both prologues binds them once (WebGPU guarantees only 8 storage
- * buffers per shader stage, the output included).
+ * Bindings the prologue reads: dy, z, the sums (with the stats in rows 2–3), then γ, β as bnG,
+ * the name input-bn.ts uses, so that a kernel with both prologues binds them once. WebGPU
+ * guarantees only 8 storage buffers per shader stage, the output included; reading the stats
+ * from the sums tensor saves the one the input gradient's residual epilogue needs.
  */
 export const BN_BACKWARD_VARIABLES = ['gDZ', 'gZ', 'gD'];
-export const BN_SHARED_VARIABLES = INPUT_BN_VARIABLES;
+export const BN_PARAMS_VARIABLE = INPUT_BN_VARIABLES[1]!;
 export const BN_BACKWARD_UNIFORMS = 'gO : i32, gT : i32,';
 
 /** The tensors bound as BN_BACKWARD_VARIABLES, in that order. */
@@ -79,8 +83,8 @@ export function bnBackwardWgsl(
     setup: `
         for (var c = tid; c < ${channels}; c += THREADS) {
           let o = uniforms.gO + c;
-          let rstd = inverseSqrt(bnS[uniforms.gT + o] + ${FLAT_BN_EPS});
-          gBnK[c] = vec4<f32>(bnS[o], rstd, bnG[o], bnG[uniforms.gT + o]);
+          let rstd = inverseSqrt(gD[3 * uniforms.gT + o] + ${FLAT_BN_EPS});
+          gBnK[c] = vec4<f32>(gD[2 * uniforms.gT + o], rstd, bnG[o], bnG[uniforms.gT + o]);
           gBnM[c] = vec2<f32>(gD[uniforms.gT + o] * ${1 / n}, gD[o] * ${1 / n});
         }`,
   };

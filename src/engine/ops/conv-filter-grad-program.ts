@@ -7,34 +7,35 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   BN_BACKWARD_UNIFORMS,
   BN_BACKWARD_VARIABLES,
-  BN_SHARED_VARIABLES,
+  BN_PARAMS_VARIABLE,
   bnBackwardWgsl,
   bnBackwardUniforms,
 } from './bn-backward-load';
 import type { FilterGradPlan } from './conv-filter-grad';
 import { GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
 import { ImplicitGemmProgram } from './implicit-gemm';
-import { INPUT_BN_UNIFORMS, inputBnUniforms, inputBnWgsl } from './input-bn';
+import { INPUT_BN_UNIFORMS, INPUT_BN_VARIABLES, inputBnUniforms, inputBnWgsl } from './input-bn';
 import { perElementMain, perElementProgram } from './wgsl';
 
 /**
  * BN work done as the operands load, each optional: `inputBn`, x is a BN layer's z and
  * relu(BN(z)) is loaded (input-bn.ts); `dyBn`, dy is that of a BN layer's output and its
  * backward is applied (bn-backward-load.ts: `count` values per channel). The kernel's inputs are
- * then named by `variableNames`: x, dy or (gDZ, gZ, gD), and bnS, bnG when either is on.
+ * then named by `variableNames`: x, dy or (gDZ, gZ, gD), bnS with `inputBn`, and bnG when
+ * either is on.
  */
 export interface FilterGradLoads {
   inputBn?: { offset: number; total: number };
   dyBn?: { offset: number; total: number; count: number; maskFromParams: boolean };
 }
 
-/** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), and bnS, bnG if fused. */
+/** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), bnS and bnG if fused. */
 export function filterGradInputNames(loads: FilterGradLoads): string[] {
   const { inputBn, dyBn } = loads;
   return [
     'x',
     ...(dyBn ? BN_BACKWARD_VARIABLES : ['dy']),
-    ...(inputBn || dyBn ? BN_SHARED_VARIABLES : []),
+    ...(inputBn ? INPUT_BN_VARIABLES : dyBn ? [BN_PARAMS_VARIABLE] : []),
   ];
 }
 

@@ -53,7 +53,8 @@ function setup(c: Case, seed: number) {
     z: tf.tensor4d(zv, outShape as [number, number, number, number]),
     stats: tf.tensor2d(layer.stats, [2, t]),
     params: tf.tensor2d(layer.params, [2, t]),
-    sums: tf.tensor2d(sumsv, [2, t]),
+    // bnSums's layout: the sums, then a copy of the stats (which the WebGPU prologue reads).
+    sums: tf.tensor2d([...sumsv, ...layer.stats], [4, t]),
     slot: layer.slot,
     maskFromParams: c.mask,
   };
@@ -84,6 +85,50 @@ describe('on webgpu', () => {
       // Not trivially right: the gradient of raw dz (no BN backward) is far off.
       expect(relL2(got, inputGrad64(dzv, wv, g))).toBeGreaterThan(0.1);
       tf.dispose([w, ours, unfused]);
+      dispose();
+    },
+  );
+
+  it.each(CASES.filter((c) => c.co % c.ci === 0))(
+    'with the residual epilogue, it is the block-input gradient, as float64 and unfused (%o)',
+    async (c) => {
+      // The block's first conv: dSum has its output's shape, the shortcut pads the channels.
+      const { g, back, pre64, dispose } = setup(c, 60);
+      const wv = seeded(9 * c.ci * c.co, 61, 0.3);
+      const w = tf.tensor4d(wv, [3, 3, c.ci, c.co]);
+      const shape: [number, number, number, number] = [c.n, c.h, c.w, c.ci];
+      const outShape: [number, number, number, number] = [c.n, g.outHeight, g.outWidth, c.co];
+      const dSumV = seeded(
+        outShape.reduce((a, b) => a * b, 1),
+        62,
+      );
+      const yv = seeded(c.n * c.h * c.w * c.ci, 63); // about half ≤ 0: the mask matters
+      const shortcut = { stride: c.s, pad: (c.co - c.ci) / 2 };
+      const residual = {
+        dSum: tf.tensor4d(dSumV, outShape),
+        input: tf.tensor4d(yv, shape),
+        shortcut,
+      };
+      const ours = convInputGradBn(back, w, c.s, 1, shape, { residual });
+      const unfused = convInputGradBn(back, w, c.s, 1, shape, { residual, impl: 'tf-ops' });
+      // float64: dx, plus the shortcut's transpose of dSum, masked by the block input > 0.
+      const dx = inputGrad64(pre64, wv, g);
+      const ref = dx.map((v, i) => {
+        const ch = i % c.ci;
+        const pix = (i - ch) / c.ci;
+        const [xi, yi] = [pix % c.w, Math.floor(pix / c.w) % c.h];
+        const nb = Math.floor(pix / (c.w * c.h));
+        if (xi % c.s === 0 && yi % c.s === 0) {
+          const [yo, xo] = [yi / c.s, xi / c.s];
+          v += dSumV[((nb * g.outHeight + yo) * g.outWidth + xo) * c.co + ch + shortcut.pad]!;
+        }
+        return yv[i]! > 0 ? v : 0;
+      });
+      expect(relL2(await ours.data(), ref)).toBeLessThan(REL_TOL);
+      expect(relL2(await unfused.data(), ref)).toBeLessThan(REL_TOL);
+      // Not trivially right: without the epilogue's terms the result is far off.
+      expect(relL2(await ours.data(), dx)).toBeGreaterThan(0.1);
+      tf.dispose([w, ours, unfused, residual.dSum, residual.input]);
       dispose();
     },
   );

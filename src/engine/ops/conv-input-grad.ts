@@ -13,7 +13,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   BN_BACKWARD_UNIFORMS,
   BN_BACKWARD_VARIABLES,
-  BN_SHARED_VARIABLES,
+  BN_PARAMS_VARIABLE,
   bnBackwardWgsl,
   bnBackwardInputs,
   bnBackwardUniforms,
@@ -24,6 +24,7 @@ import {
 import { convGeometry, GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
 import { ImplicitGemmProgram } from './implicit-gemm';
 import { chooseImpl, registerWebGpuKernel, type ImplOption } from './kernels';
+import { blockGradWgsl, blockInputGrad, type BlockGradArgs } from './shortcut';
 
 const KERNEL = 'ScConvInputGrad';
 
@@ -33,7 +34,14 @@ interface Attrs extends ConvGeometry {
   bnTotal: number;
   bnCount: number;
   maskFromParams: number;
+  /** With a residual epilogue: the shortcut's stride and pad, and dSum's [h, w, c] (else 0). */
+  resStride: number;
+  resPad: number;
+  resShape: number[];
 }
+
+/** The block-input gradient's other terms (shortcut.ts's `blockInputGrad`, without `g`). */
+export type ResidualGrad = Omit<BlockGradArgs, 'g'>;
 
 function program(a: Attrs): ImplicitGemmProgram {
   const { inChannels: ci, outChannels: co, filterWidth: kw } = a;
@@ -42,9 +50,17 @@ function program(a: Attrs): ImplicitGemmProgram {
   // Divisibility by the stride only needs testing when it is not 1.
   const divides = (v: string, s: number) => (s === 1 ? 'true' : `${v} % ${s} == 0`);
   const prologue = bnBackwardWgsl(co, a.bnCount, a.maskFromParams === 1);
+  const residual = a.resStride > 0;
+  const shortcut = { stride: a.resStride, pad: a.resPad };
+  const res = residual ? `_${a.resStride}_${a.resPad}_${a.resShape.join('_')}` : '';
   return new ImplicitGemmProgram({
-    shaderKey: `${KERNEL}_${GEOMETRY_KEYS.map((name) => a[name]).join('_')}_${a.bnCount}_${a.maskFromParams}`,
-    variableNames: ['W', ...BN_BACKWARD_VARIABLES, ...BN_SHARED_VARIABLES],
+    shaderKey: `${KERNEL}_${GEOMETRY_KEYS.map((name) => a[name]).join('_')}_${a.bnCount}_${a.maskFromParams}${res}`,
+    variableNames: [
+      'W',
+      ...BN_BACKWARD_VARIABLES,
+      BN_PARAMS_VARIABLE,
+      ...(residual ? ['DZ', 'Y'] : []),
+    ],
     uniforms: BN_BACKWARD_UNIFORMS,
     outputShape: [a.batch, a.inHeight, a.inWidth, ci],
     K: k,
@@ -71,6 +87,15 @@ function program(a: Attrs): ImplicitGemmProgram {
               }`,
     // B[m, ci] = W[th, tw, ci, oc]: the filter's (ci, co) plane read across.
     loadB: `v = W[((m / ${co}) * ${ci} + bn) * ${co} + m % ${co}];`,
+    ...(residual
+      ? {
+          epilogue: blockGradWgsl(
+            shortcut,
+            [a.batch, a.inHeight, a.inWidth, ci],
+            [0, ...a.resShape],
+          ),
+        }
+      : {}),
     flops: 2 * a.batch * a.outHeight * a.outWidth * co * a.filterHeight * kw * ci,
   });
 }
@@ -85,7 +110,9 @@ const kernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 /**
  * dx of y = conv2d(x, filter, stride, symmetric pad `pad`) where y fed the BN layer `bn` (its
- * backward is applied on load), x of shape `inputShape`. One dispatch on webgpu.
+ * backward is applied on load), x of shape `inputShape`. One dispatch on webgpu. With
+ * `residual` (a block's first unit), the result is the gradient at the block's input instead:
+ * `blockInputGrad(dx, ...residual)`, done in the same dispatch as its epilogue.
  */
 export function convInputGradBn(
   bn: BnBackward,
@@ -93,14 +120,18 @@ export function convInputGradBn(
   stride: number,
   pad: number,
   inputShape: readonly number[],
-  opt?: ImplOption,
+  opt: ImplOption & { residual?: ResidualGrad } = {},
 ): tf.Tensor4D {
+  const { residual } = opt;
   if (chooseImpl(opt) === 'tf-ops') {
     return tf.tidy(() => {
       const dy = materialise(bn);
       const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1, inputShape };
-      return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor4D;
-    });
+      const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs);
+      if (!residual) return dx;
+      const { dSum, input, shortcut } = residual;
+      return blockInputGrad(dx as tf.Tensor4D, dSum, input, shortcut, opt);
+    }) as tf.Tensor4D;
   }
   registerWebGpuKernel(KERNEL, kernel);
   const g = convGeometry(inputShape, filter.shape, stride, [pad, pad]);
@@ -113,8 +144,14 @@ export function convInputGradBn(
     bnTotal: bn.slot.total,
     bnCount: perChannel(bn),
     maskFromParams: bn.maskFromParams ? 1 : 0,
+    resStride: residual?.shortcut.stride ?? 0,
+    resPad: residual?.shortcut.pad ?? 0,
+    resShape: residual ? residual.dSum.shape.slice(1) : [],
   };
+  if (residual && residual.input.shape.join() !== inputShape.join())
+    throw new Error(`convInputGradBn: the block input is not ${inputShape.join('×')}`);
   const [gDZ, gZ, gD] = bnBackwardInputs(bn);
-  const inputs = { W: filter, gDZ, gZ, gD, bnS: bn.stats, bnG: bn.params };
+  const inputs: tf.NamedTensorMap = { W: filter, gDZ, gZ, gD, bnG: bn.params };
+  if (residual) [inputs['DZ'], inputs['Y']] = [residual.dSum, residual.input];
   return tf.engine().runKernel(KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

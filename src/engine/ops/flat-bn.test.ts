@@ -80,8 +80,12 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
     const mask = relu ? { params } : null;
     await expectSame((f) => bnSums(dz, mask, x, stats, chain, slot, f));
     const sums = bnSums(dz, mask, x, stats, chain, slot);
+    // Rows 2–3 carry the stats, which the fused BN backward reads from there.
+    const copy = tf.slice(sums, [2, 0], [2, slot.total]);
+    expect(sums.shape).toEqual([4, slot.total]);
+    expect(await maxAbsDiff(copy, stats)).toBe(0);
     await expectSame((f) => bnDx(dz, mask, x, stats, params, sums, slot, f));
-    tf.dispose([stats, dz, sums]);
+    tf.dispose([stats, dz, sums, copy]);
   });
 
   it('the mask from γ, β is the forward ReLU: the same as dz masked by y = relu(BN(x))', async () => {

@@ -8,7 +8,9 @@
  *   params  [2, T]: row 0 γ, row 1 β;  T = Σ channels over all BN layers, layer l at offset o.
  *   stats   [2, T]: this step's batch mean and (biased) variance, filled layer by layer:
  *                   `bnStats` returns a copy of its input chain with layer l's channels set.
- *   grads   [2, T]: row 0 Σdy·x̂ (dγ), row 1 Σdy (dβ), chained the same way by `bnSums`.
+ *   sums    [4, T]: row 0 Σdy·x̂ (dγ), row 1 Σdy (dβ), chained the same way by `bnSums`; rows
+ *                   2–3 a copy of the stats, so a kernel applying the BN backward as it loads
+ *                   binds one tensor for both (bn-backward-load.ts says why).
  * Per-channel sums run one workgroup per channel (two-pass mean/variance), so no matmul or
  * reshape kernels are needed. Option-A shortcuts (ops/shortcut.ts) are folded into `bnApply`.
  */
@@ -44,11 +46,15 @@ function withSlot(p: Program, slot: BnSlot, at?: { meanAt: number; varAt: number
 }
 
 /**
- * A kernel of one workgroup per channel `ch` of layer `slot` (thread `t`) writing a [2, T] chain:
- * it first copies the other layers' entries from input P (workgroup c takes every C-th block).
+ * A kernel of one workgroup per channel `ch` of layer `slot` (thread `t`) writing a chain: it
+ * first copies the other layers' entries from input P (workgroup c takes every C-th block), and
+ * rows 2–3 of a [4, T] output from the stats S.
  */
-function perChannelMain(slot: BnSlot, body: string): string {
+function perChannelMain(slot: BnSlot, body: string, withStats = false): string {
   const c = slot.channels;
+  const stats = withStats
+    ? 'if (j >= 2 * uniforms.tot) { result[j] = S[j - 2 * uniforms.tot]; } else '
+    : '';
   return `
       ${REDUCE}
       fn main(index : i32) {
@@ -56,7 +62,7 @@ function perChannelMain(slot: BnSlot, body: string): string {
         let ch = i32(workgroupId.x);
         for (var j = i32(workgroupId.x) * ${WG} + t; j < uniforms.size; j = j + ${c * WG}) {
           let k = j % uniforms.tot;
-          if (k < uniforms.o || k >= uniforms.o + ${c}) { result[j] = P[j]; }
+          ${stats}if (k < uniforms.o || k >= uniforms.o + ${c}) { result[j] = P[j]; }
         }
         ${body}
       }`;
@@ -225,13 +231,14 @@ const BN: Implementations<BnOps> = {
           result[uniforms.o + ch] = tot.x;
           result[uniforms.tot + uniforms.o + ch] = tot.y;
         }`,
+        true,
       );
       // An unused binding would be dropped from the pipeline layout: pass the mask's source only
       // with ReLU.
       const names = ['DZ', ...(mask ? ['G'] : []), 'X', 'S', 'P'];
       const inputs = [dz, ...(mask ? [mask.params] : []), x, stats, chain];
       const key = `ScBnSums_${n}_${c}_${mask !== null}`;
-      const p = reductionProgram(key, names, [2, slot.total], code, c);
+      const p = reductionProgram(key, names, [4, slot.total], code, c);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor2D;
     },
     dx: ({ dz, mask, x, stats, slot }, params, grads) => {
@@ -290,7 +297,8 @@ const BN: Implementations<BnOps> = {
         const { x, stats, slot } = a;
         const dy = dyOps(a);
         const dgamma = tf.sum(tf.mul(dy, xhatOps(x, stats, slot)), [0, 1, 2]);
-        return spliceChain(chain, slot, dgamma, tf.sum(dy, [0, 1, 2]));
+        const sums = spliceChain(chain, slot, dgamma, tf.sum(dy, [0, 1, 2]));
+        return tf.concat([sums, stats], 0) as tf.Tensor2D;
       }),
     dx: (a, params, grads) =>
       tf.tidy(() => {
@@ -350,7 +358,8 @@ export function bnApply(
 
 /**
  * Parameter gradients of one BN(+ReLU) layer: Σ dy·x̂ and Σ dy per channel, written into layer
- * `slot`'s columns of a copy of the gradient chain [2, T], with the ReLU mask `mask`.
+ * `slot`'s columns of a copy of the sums chain (rows 0–1 of `chain`: [2, T] zeros, or the
+ * previous layer's result), with the ReLU mask `mask`. Returns [4, T]: those rows, then `stats`.
  */
 export function bnSums(
   dz: tf.Tensor4D,

@@ -37,6 +37,11 @@ export interface GemmSpec {
   loadA: string;
   /** Statements setting `v` to B[m, bn] (column valid, m < M). */
   loadB: string;
+  /**
+   * Statements run on each output value before it is stored, with `v` (a var) the value and `i`
+   * its flat index in the output (within its split-K slice).
+   */
+  epilogue?: string;
   /** FLOPs, 2 per multiply-add, for the traffic counter (scripts/bench/traffic.ts). */
   flops: number;
   /** Split the reduction into `splits` slices of `sliceM` (a multiple of 16) each. */
@@ -110,9 +115,12 @@ export class ImplicitGemmProgram implements WebGPUProgram {
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
       ${s.helpers}
 
-      fn store(base : i32, k : i32, n : i32, v : f32) {
+      fn store(base : i32, k : i32, n : i32, value : f32) {
         if (k < GEMM_K && n < GEMM_N) {
-          result[base + k * GEMM_N + n] = v;
+          let i = k * GEMM_N + n;
+          var v = value;
+          ${s.epilogue ?? ''}
+          result[base + i] = v;
         }
       }
 

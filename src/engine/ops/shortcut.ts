@@ -53,28 +53,45 @@ export interface BlockGradArgs {
   shortcut: Shortcut;
 }
 
-const BLOCK_GRAD: Implementations<(a: BlockGradArgs) => tf.Tensor4D> = {
-  wgsl: ({ g, dSum, input, shortcut: sc }) => {
-    const [b, hi, wi, ci] = g.shape;
-    const [, ho, wo, co] = dSum.shape;
-    const same = sc.stride === 1 && sc.pad === 0;
-    const body = same
+/**
+ * WGSL finishing a block-input gradient `v` at flat index `i` of the input's shape `input`
+ * ([·, hi, wi, ci]): adds the shortcut's transpose of DZ (shape `dSum`: [·, ho, wo, co]), then
+ * masks by Y > 0. The residual-gradient kernel below runs it, and so does the input-gradient
+ * conv of a block's first unit as its epilogue (conv-input-grad.ts), saving this kernel.
+ */
+export function blockGradWgsl(
+  sc: Shortcut,
+  input: readonly number[],
+  dSum: readonly number[],
+): string {
+  const [, hi, wi, ci] = input;
+  const [, ho, wo, co] = dSum;
+  const add =
+    sc.stride === 1 && sc.pad === 0
       ? 'v = v + DZ[i];'
       : `let ch = i % ${ci};
          let pix = i / ${ci};
          let xi = pix % ${wi};
-         let yi = (pix / ${wi}) % ${hi};
-         let nb = pix / ${wi * hi};
+         let yi = (pix / ${wi}) % ${hi!};
+         let nb = pix / ${wi! * hi!};
          if (xi % ${sc.stride} == 0 && yi % ${sc.stride} == 0) {
            let j = ((nb * ${ho} + yi / ${sc.stride}) * ${wo} + xi / ${sc.stride}) * ${co} + ch + ${sc.pad};
            v = v + DZ[j];
          }`;
+  return `${add}
+         v = select(0.0, v, Y[i] > 0.0);`;
+}
+
+const BLOCK_GRAD: Implementations<(a: BlockGradArgs) => tf.Tensor4D> = {
+  wgsl: ({ g, dSum, input, shortcut: sc }) => {
+    const [b, hi, wi, ci] = g.shape;
+    const [, ho, wo, co] = dSum.shape;
     const code = perElementMain(
       'i',
       `
           var v = G1[i];
-          ${body}
-          setOutputAtIndex(i, select(0.0, v, Y[i] > 0.0));`,
+          ${blockGradWgsl(sc, g.shape, dSum.shape)}
+          setOutputAtIndex(i, v);`,
     );
     const key = `ScBlockGrad_${b}_${hi}_${wi}_${ci}_${ho}_${wo}_${co}_${sc.stride}_${sc.pad}`;
     const p = perElementProgram(key, ['G1', 'DZ', 'Y'], g.shape, code);

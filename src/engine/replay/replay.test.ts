@@ -104,8 +104,9 @@ describe('replaying the recorded ResNet step on WebGPU', () => {
       refused: null,
     });
     expect(replayed.status!.dispatches).toBeGreaterThan(50);
-    // Every parameter's SGD is one in-place dispatch in the plan (two programs through tfjs).
+    // Every parameter's SGD is in place in the plan (two programs through tfjs), two to a dispatch.
     expect(replayed.status!.fusedSgd).toBe(replayed.params);
+    expect(replayed.status!.sgdDispatches).toBe(Math.ceil(replayed.params / 2));
     expect(stepped.status).toBeNull();
     expectSameLosses(replayed.losses, stepped.losses);
     expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);

@@ -36,6 +36,8 @@ export interface ReplayStatus {
   bytes: number;
   /** Parameters whose SGD update the plan does in place, in one dispatch (fuse-sgd.ts). */
   fusedSgd: number;
+  /** Dispatches those updates take: two share one where they were recorded back to back. */
+  sgdDispatches: number;
   recordings: number;
   replays: number;
   /** Why the step could not be recorded (it then always runs through tfjs). */
@@ -57,6 +59,7 @@ export class StepReplayer {
     dispatches: null,
     bytes: 0,
     fusedSgd: 0,
+    sgdDispatches: 0,
     recordings: 0,
     replays: 0,
     refused: null,
@@ -110,6 +113,7 @@ export class StepReplayer {
     if (recorded.plan) {
       this.plan = recorded.plan;
       this.status.fusedSgd = recorded.plan.fuseSgd();
+      this.status.sgdDispatches = recorded.plan.sgdDispatches;
       this.status.dispatches = recorded.plan.dispatchCount;
       this.status.bytes = recorded.plan.bytes;
     } else {

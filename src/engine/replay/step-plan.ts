@@ -54,6 +54,11 @@ export class StepPlan {
     return this.dispatches.length;
   }
 
+  /** Of those, the in-place SGD updates' (fuse-sgd.ts). */
+  get sgdDispatches(): number {
+    return this.dispatches.filter((d) => d.key.startsWith('ScSgdInPlace')).length;
+  }
+
   /** Bytes of GPU memory the plan holds for the step's own tensors and uniforms. */
   get bytes(): number {
     return this.arena.bytes;
@@ -96,15 +101,15 @@ export class StepPlan {
   }
 
   /**
-   * Replaces tfjs's two-program SGD by one in-place dispatch per parameter (fuse-sgd.ts): after
-   * the recorded run's own copies, for every replay. Returns how many updates it fused.
+   * Replaces tfjs's two-program SGD by in-place dispatches, one per parameter or per two
+   * (fuse-sgd.ts): after the recorded run's own copies, for every replay. Returns how many
+   * updates it fused.
    */
   fuseSgd(): number {
-    const before = this.dispatches.length;
-    const { dispatches, unwritten } = fuseSgd(this.b.device, this.dispatches);
+    const { dispatches, unwritten, updates } = fuseSgd(this.b.device, this.dispatches);
     this.dispatches = dispatches;
     this.copies = this.copies.filter((c) => !unwritten.has(c.from));
-    return before - dispatches.length;
+    return updates;
   }
 
   dispose(): void {
