@@ -92,6 +92,37 @@ describe.each(['cpu', 'webgpu'] as TestBackend[])('ResNet hand-written step on %
     model.dispose();
   });
 
+  it('updating each parameter as soon as its gradient is handed over (onGrad) changes nothing', async () => {
+    // Same seed twice: one model updated inside the pass, one after it. A gradient handed over
+    // before the pass's last read of its parameter would change what the later kernels read.
+    const [early, late] = [buildModel('resnet8', 10, 6), buildModel('resnet8', 10, 6)];
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 10) as tf.Tensor4D;
+    const labels = tf.tensor1d([1, 6], 'int32');
+    // A large step, so that a weight read after its update would show.
+    const sgd = (w: tf.Variable, g: tf.Tensor) =>
+      tf.tidy(() => w.assign(tf.sub(w, tf.mul(fullGradient(g, w), 0.5))));
+    const order: number[] = [];
+    const r = early.lossAndGrads!(x, labels, (i, g) => {
+      order.push(i);
+      sgd(early.params[i]!, g);
+      g.dispose();
+    });
+    expect(r.grads).toEqual([]);
+    expect([...order].sort((a, b) => a - b)).toEqual(early.params.map((_, i) => i));
+    // γ, β (read by every unit's backward) come last; the fc layer first.
+    expect(order.at(-1)).toBe(early.params.length - 3);
+    const after = late.lossAndGrads!(x, labels);
+    after.grads.forEach((g, i) => sgd(late.params[i]!, g));
+    for (let i = 0; i < early.params.length; i++) {
+      expect(await relDiff(early.params[i]!, late.params[i]!), `param ${i}`).toBeLessThan(1e-6);
+    }
+    // Not trivially equal: the step moved the weights.
+    const fresh = buildModel('resnet8', 10, 6);
+    expect(await relDiff(early.params[0]!, fresh.params[0]!)).toBeGreaterThan(1e-3);
+    tf.dispose([x, labels, r.loss, after.loss, ...after.grads]);
+    for (const m of [early, late, fresh]) m.dispose();
+  });
+
   it('running statistics move 10% toward the batch statistics (unbiased variance), no leaks', async () => {
     const model = buildModel('resnet8', 10, 4);
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 8) as tf.Tensor4D;

@@ -5,8 +5,10 @@
  *   oy = (iy + padTop − kh) / sh,  ox = (ix + padLeft − kw) / sw   (only where both divide).
  * On webgpu it is one implicit GEMM (implicit-gemm.ts): rows are input pixels, m = (kh, kw, co),
  * B[m, ci] = W[kh, kw, ci, co]. It replaces tfjs's naive Conv2DBackpropInput (one thread per
- * input element looping over every tap) as well as the BN-backward kernel before it. Elsewhere
- * dz_pre is materialised with `bnDx` and tfjs's Conv2DBackpropInput runs on it.
+ * input element looping over every tap) as well as the BN-backward kernel before it; for a
+ * block's first unit its epilogue also adds the shortcut's gradient and applies the ReLU mask
+ * of the block's input (`residual`), replacing the residual-gradient kernel. Elsewhere dz_pre
+ * is materialised with `bnDx`, tfjs's Conv2DBackpropInput runs on it, and then `blockInputGrad`.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
