@@ -1,11 +1,11 @@
 /**
- * SGD in place, one dispatch per parameter (or per two), in a replayed step. Through tfjs the update takes two
- * programs, because a tfjs program writes one new tensor: ScSgdVelocity (v' = m·v + Σ partials +
- * wd·w) and ScSgdWeight (w' = w − lr·v'), then the plan copies w' and v' back into the variables'
- * buffers. A plan binds buffers itself, so it can update w and v where they are: this pass
- * replaces each recorded pair by one dispatch of the kernel below, and drops the two copies;
- * two updates recorded back to back share one dispatch.
- * The arithmetic is the same expressions in the same order (ops/fused.ts), so the result is too.
+ * SGD in place in a replayed step. Through tfjs an update takes two programs, because a tfjs
+ * program writes one new tensor: ScSgdVelocity (v' = m·v + Σ partials + wd·w) and ScSgdWeight
+ * (w' = w − lr·v'), then the plan copies w' and v' back into the variables' buffers. A plan binds
+ * buffers itself, so it can update w and v where they are: this pass replaces each recorded pair
+ * by a dispatch of the kernel below, and drops the two copies; two updates recorded back to back
+ * share one dispatch. The arithmetic is the same expressions in the same order (ops/fused.ts),
+ * so the result is too.
  */
 export interface PlanDispatch {
   pipeline: GPUComputePipeline;
