@@ -234,7 +234,8 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
         pre?: BnSlot,
         residual?: ResidualGrad,
       ) => {
-        g = advance(g, bnSums(dz, maskFromParams ? { params: bn } : null, z, stats, g, u.slot));
+        const mask = maskFromParams ? { params: bn } : null;
+        g = advance(g, bnSums(dz, mask, z, stats, bn, g, u.slot));
         const back: BnBackward = {
           dz,
           z,
@@ -275,8 +276,8 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
       const stem = unitBack(dh, false, f.stemZ, f.stemIn, net.stem, false);
       tf.dispose([dh, f.stemZ, f.blocks[0]?.hIn ?? top, stats]);
       emit(0, stem.dw);
-      // γ and β are read by every unit's backward: their update comes last. Rows 2–3 of the
-      // sums are the stats copy (flat-bn.ts).
+      // γ and β are read by every unit's backward: their update comes last. Rows 2–5 of the
+      // sums are the stats and γ, β (flat-bn.ts).
       const bnGrad = tf.slice(g, [0, 0], [2, total]);
       if (g !== zeros) g.dispose();
       emit(1 + 2 * nb, bnGrad);

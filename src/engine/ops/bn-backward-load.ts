@@ -10,7 +10,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bnDx, FLAT_BN_EPS, type BnSlot } from './flat-bn';
-import { INPUT_BN_VARIABLES } from './input-bn';
 
 /** The backward of one BN(+ReLU) layer whose input was z, as a conv's gradient will load it. */
 export interface BnBackward {
@@ -19,8 +18,8 @@ export interface BnBackward {
   /** The layer's input: the conv output whose gradient this is. */
   z: tf.Tensor4D;
   /**
-   * [2, T] batch mean and biased variance; [2, T] γ, β; [4, T] Σdy·x̂, Σdy and a copy of the
-   * stats (bnSums writes both). The WebGPU prologue reads the stats from `sums`.
+   * [2, T] batch mean and biased variance; [2, T] γ, β; [6, T] Σdy·x̂, Σdy and a copy of both
+   * (bnSums writes it). The WebGPU prologue reads everything from `sums`.
    */
   stats: tf.Tensor;
   params: tf.Tensor;
@@ -35,13 +34,13 @@ export function isBnBackward(dy: tf.Tensor4D | BnBackward): dy is BnBackward {
 }
 
 /**
- * Bindings the prologue reads: dy, z, the sums (with the stats in rows 2–3), then γ, β as bnG,
- * the name input-bn.ts uses, so that a kernel with both prologues binds them once. WebGPU
- * guarantees only 8 storage buffers per shader stage, the output included; reading the stats
- * from the sums tensor saves the one the input gradient's residual epilogue needs.
+ * Bindings the prologue reads: dy, z and the sums, whose rows 2–5 hold the stats and γ, β of
+ * every layer (flat-bn.ts). WebGPU guarantees only 8 storage buffers per shader stage, the
+ * output included: one tensor for all the per-channel constants leaves room for the input
+ * gradient's residual epilogue, and for an input-BN prologue that reads the same rows
+ * (input-bn.ts's `fromSums`).
  */
 export const BN_BACKWARD_VARIABLES = ['gDZ', 'gZ', 'gD'];
-export const BN_PARAMS_VARIABLE = INPUT_BN_VARIABLES[1]!;
 export const BN_BACKWARD_UNIFORMS = 'gO : i32, gT : i32,';
 
 /** The tensors bound as BN_BACKWARD_VARIABLES, in that order. */
@@ -83,8 +82,9 @@ export function bnBackwardWgsl(
     setup: `
         for (var c = tid; c < ${channels}; c += THREADS) {
           let o = uniforms.gO + c;
-          let rstd = inverseSqrt(gD[3 * uniforms.gT + o] + ${FLAT_BN_EPS});
-          gBnK[c] = vec4<f32>(gD[2 * uniforms.gT + o], rstd, bnG[o], bnG[uniforms.gT + o]);
+          let t = uniforms.gT;
+          let rstd = inverseSqrt(gD[3 * t + o] + ${FLAT_BN_EPS});
+          gBnK[c] = vec4<f32>(gD[2 * t + o], rstd, gD[4 * t + o], gD[5 * t + o]);
           gBnM[c] = vec2<f32>(gD[uniforms.gT + o] * ${1 / n}, gD[o] * ${1 / n});
         }`,
   };

@@ -7,7 +7,6 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   BN_BACKWARD_UNIFORMS,
   BN_BACKWARD_VARIABLES,
-  BN_PARAMS_VARIABLE,
   bnBackwardWgsl,
   bnBackwardUniforms,
 } from './bn-backward-load';
@@ -21,22 +20,19 @@ import { perElementMain, perElementProgram } from './wgsl';
  * BN work done as the operands load, each optional: `inputBn`, x is a BN layer's z and
  * relu(BN(z)) is loaded (input-bn.ts); `dyBn`, dy is that of a BN layer's output and its
  * backward is applied (bn-backward-load.ts: `count` values per channel). The kernel's inputs are
- * then named by `variableNames`: x, dy or (gDZ, gZ, gD), bnS with `inputBn`, and bnG when
- * either is on.
+ * then named by `variableNames`: x, then dy or (gDZ, gZ, gD), then bnS and bnG for `inputBn`
+ * alone (with both, the input BN's constants come from the sums gD as well).
  */
 export interface FilterGradLoads {
   inputBn?: { offset: number; total: number };
   dyBn?: { offset: number; total: number; count: number; maskFromParams: boolean };
 }
 
-/** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), bnS and bnG if fused. */
+/** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), or bnS, bnG. */
 export function filterGradInputNames(loads: FilterGradLoads): string[] {
   const { inputBn, dyBn } = loads;
-  return [
-    'x',
-    ...(dyBn ? BN_BACKWARD_VARIABLES : ['dy']),
-    ...(inputBn ? INPUT_BN_VARIABLES : dyBn ? [BN_PARAMS_VARIABLE] : []),
-  ];
+  if (dyBn) return ['x', ...BN_BACKWARD_VARIABLES];
+  return ['x', 'dy', ...(inputBn ? INPUT_BN_VARIABLES : [])];
 }
 
 /**
@@ -52,7 +48,7 @@ function partialsProgram(g: ConvGeometry, plan: FilterGradPlan, loads: FilterGra
   const pixels = g.batch * g.outHeight * g.outWidth;
   const co = g.outChannels;
   const prologues = [
-    ...(inputBn ? [inputBnWgsl(g.inChannels)] : []),
+    ...(inputBn ? [inputBnWgsl(g.inChannels, dyBn !== undefined)] : []),
     ...(dyBn ? [bnBackwardWgsl(co, dyBn.count, dyBn.maskFromParams)] : []),
   ];
   const x = `x[((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci]`;

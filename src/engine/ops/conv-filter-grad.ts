@@ -185,8 +185,8 @@ export function filterGradTiled(
   const inputs: tf.NamedTensorMap = { x };
   if (bwd) [inputs['gDZ'], inputs['gZ'], inputs['gD']] = bnBackwardInputs(bwd);
   else inputs['dy'] = dy as tf.Tensor4D;
-  const shared = bwd ?? inBn;
-  if (shared) [inputs['bnS'], inputs['bnG']] = [shared.stats, shared.params];
+  // With a BN backward, the sums also carry the input BN's constants (input-bn.ts's fromSums).
+  if (inBn && !bwd) [inputs['bnS'], inputs['bnG']] = [inBn.stats, inBn.params];
   return tf
     .engine()
     .runKernel(FILTER_GRAD, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;

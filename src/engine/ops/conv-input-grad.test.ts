@@ -53,8 +53,8 @@ function setup(c: Case, seed: number) {
     z: tf.tensor4d(zv, outShape as [number, number, number, number]),
     stats: tf.tensor2d(layer.stats, [2, t]),
     params: tf.tensor2d(layer.params, [2, t]),
-    // bnSums's layout: the sums, then a copy of the stats (which the WebGPU prologue reads).
-    sums: tf.tensor2d([...sumsv, ...layer.stats], [4, t]),
+    // bnSums's layout: the sums, then a copy of the stats and γ, β (the WebGPU prologue's).
+    sums: tf.tensor2d([...sumsv, ...layer.stats, ...layer.params], [6, t]),
     slot: layer.slot,
     maskFromParams: c.mask,
   };

@@ -15,7 +15,6 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   BN_BACKWARD_UNIFORMS,
   BN_BACKWARD_VARIABLES,
-  BN_PARAMS_VARIABLE,
   bnBackwardWgsl,
   bnBackwardInputs,
   bnBackwardUniforms,
@@ -57,12 +56,7 @@ function program(a: Attrs): ImplicitGemmProgram {
   const res = residual ? `_${a.resStride}_${a.resPad}_${a.resShape.join('_')}` : '';
   return new ImplicitGemmProgram({
     shaderKey: `${KERNEL}_${GEOMETRY_KEYS.map((name) => a[name]).join('_')}_${a.bnCount}_${a.maskFromParams}${res}`,
-    variableNames: [
-      'W',
-      ...BN_BACKWARD_VARIABLES,
-      BN_PARAMS_VARIABLE,
-      ...(residual ? ['DZ', 'Y'] : []),
-    ],
+    variableNames: ['W', ...BN_BACKWARD_VARIABLES, ...(residual ? ['DZ', 'Y'] : [])],
     uniforms: BN_BACKWARD_UNIFORMS,
     outputShape: [a.batch, a.inHeight, a.inWidth, ci],
     K: k,
@@ -153,7 +147,7 @@ export function convInputGradBn(
   if (residual && residual.input.shape.join() !== inputShape.join())
     throw new Error(`convInputGradBn: the block input is not ${inputShape.join('×')}`);
   const [gDZ, gZ, gD] = bnBackwardInputs(bn);
-  const inputs: tf.NamedTensorMap = { W: filter, gDZ, gZ, gD, bnG: bn.params };
+  const inputs: tf.NamedTensorMap = { W: filter, gDZ, gZ, gD };
   if (residual) [inputs['DZ'], inputs['Y']] = [residual.dSum, residual.input];
   return tf.engine().runKernel(KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

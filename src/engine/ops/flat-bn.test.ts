@@ -78,14 +78,15 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
     const stats = bnStats(x, chain, slot);
     const dz = seeded(x.shape, 6) as tf.Tensor4D;
     const mask = relu ? { params } : null;
-    await expectSame((f) => bnSums(dz, mask, x, stats, chain, slot, f));
-    const sums = bnSums(dz, mask, x, stats, chain, slot);
-    // Rows 2–3 carry the stats, which the fused BN backward reads from there.
-    const copy = tf.slice(sums, [2, 0], [2, slot.total]);
-    expect(sums.shape).toEqual([4, slot.total]);
-    expect(await maxAbsDiff(copy, stats)).toBe(0);
+    await expectSame((f) => bnSums(dz, mask, x, stats, params, chain, slot, f));
+    const sums = bnSums(dz, mask, x, stats, params, chain, slot);
+    // Rows 2–5 carry the stats and γ, β, which the fused BN backward reads from there.
+    const copy = tf.slice(sums, [2, 0], [4, slot.total]);
+    const both = tf.concat([stats, params], 0);
+    expect(sums.shape).toEqual([6, slot.total]);
+    expect(await maxAbsDiff(copy, both)).toBe(0);
     await expectSame((f) => bnDx(dz, mask, x, stats, params, sums, slot, f));
-    tf.dispose([stats, dz, sums, copy]);
+    tf.dispose([stats, dz, sums, copy, both]);
   });
 
   it('the mask from γ, β is the forward ReLU: the same as dz masked by y = relu(BN(x))', async () => {
@@ -96,8 +97,8 @@ describe('flat batch-norm kernels on webgpu match their tf-ops compositions', ()
     const zeros = tf.tidy(() => tf.sum(tf.cast(tf.equal(y, 0), 'int32')));
     expect((await zeros.data())[0]).toBeGreaterThan(5); // the mask is not all ones
     const masked = tf.mul(dz, tf.step(y)) as tf.Tensor4D;
-    const sums = bnSums(dz, { params }, x, stats, chain, slot);
-    const fromY = bnSums(masked, null, x, stats, chain, slot);
+    const sums = bnSums(dz, { params }, x, stats, params, chain, slot);
+    const fromY = bnSums(masked, null, x, stats, params, chain, slot);
     expect(await maxAbsDiff(sums, fromY)).toBeLessThan(1e-6);
     const dx = bnDx(dz, { params }, x, stats, params, sums, slot);
     const dxFromY = bnDx(masked, null, x, stats, params, sums, slot);

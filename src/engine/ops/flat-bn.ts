@@ -8,11 +8,10 @@
  *   params  [2, T]: row 0 γ, row 1 β;  T = Σ channels over all BN layers, layer l at offset o.
  *   stats   [2, T]: this step's batch mean and (biased) variance, filled layer by layer:
  *                   `bnStats` returns a copy of its input chain with layer l's channels set.
- *   sums    [4, T]: row 0 Σdy·x̂ (dγ), row 1 Σdy (dβ), chained the same way by `bnSums`; rows
- *                   2–3 a copy of the stats, so a kernel applying the BN backward as it loads
- *                   binds one tensor for both (bn-backward-load.ts says why).
+ *   sums    [6, T]: row 0 Σdy·x̂ (dγ), row 1 Σdy (dβ), chained the same way by `bnSums`, then
+ *                   copies of stats and params: one binding for a BN backward on load's constants.
  * Per-channel sums run one workgroup per channel (two-pass mean/variance), so no matmul or
- * reshape kernels are needed. Option-A shortcuts (ops/shortcut.ts) are folded into `bnApply`.
+ * reshape kernels; option-A shortcuts (ops/shortcut.ts) are folded into `bnApply`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { pick, runProgram, type ImplOption, type Implementations, type Program } from './kernels';
@@ -48,12 +47,13 @@ function withSlot(p: Program, slot: BnSlot, at?: { meanAt: number; varAt: number
 /**
  * A kernel of one workgroup per channel `ch` of layer `slot` (thread `t`) writing a chain: it
  * first copies the other layers' entries from input P (workgroup c takes every C-th block), and
- * rows 2–3 of a [4, T] output from the stats S.
+ * rows 2–5 of a [6, T] output from the stats S and the params G.
  */
 function perChannelMain(slot: BnSlot, body: string, withStats = false): string {
   const c = slot.channels;
   const stats = withStats
-    ? 'if (j >= 2 * uniforms.tot) { result[j] = S[j - 2 * uniforms.tot]; } else '
+    ? `if (j >= 4 * uniforms.tot) { result[j] = G[j - 4 * uniforms.tot]; }
+       else if (j >= 2 * uniforms.tot) { result[j] = S[j - 2 * uniforms.tot]; } else `
     : '';
   return `
       ${REDUCE}
@@ -146,8 +146,8 @@ export interface RunningArgs {
 interface BnOps {
   stats(x: tf.Tensor4D, chain: tf.Tensor, slot: BnSlot): tf.Tensor2D;
   apply(a: BnApplyArgs): tf.Tensor4D;
-  /** `chain`: the gradient chain [2, T] whose copy gets this layer's sums. */
-  sums(a: BnGradArgs, chain: tf.Tensor): tf.Tensor2D;
+  /** `chain`: the sums chain whose copy gets this layer's sums; `params`: γ, β to copy. */
+  sums(a: BnGradArgs, params: tf.Tensor, chain: tf.Tensor): tf.Tensor2D;
   /** `params`: γ, β; `grads`: this layer's sums, as `sums` wrote them. */
   dx(a: BnGradArgs, params: tf.Tensor, grads: tf.Tensor): tf.Tensor4D;
   runningUpdate(a: RunningArgs): tf.Tensor;
@@ -210,7 +210,7 @@ const BN: Implementations<BnOps> = {
       );
       return runProgram(withSlot(p, slot, stat), inputs) as tf.Tensor4D;
     },
-    sums: ({ dz, mask, x, stats, slot }, chain) => {
+    sums: ({ dz, mask, x, stats, slot }, params, chain) => {
       const c = slot.channels;
       const n = x.size / c;
       const code = perChannelMain(
@@ -233,12 +233,11 @@ const BN: Implementations<BnOps> = {
         }`,
         true,
       );
-      // An unused binding would be dropped from the pipeline layout: pass the mask's source only
-      // with ReLU.
-      const names = ['DZ', ...(mask ? ['G'] : []), 'X', 'S', 'P'];
-      const inputs = [dz, ...(mask ? [mask.params] : []), x, stats, chain];
+      // The mask's γ, β are the G this kernel copies.
+      const names = ['DZ', 'G', 'X', 'S', 'P'];
+      const inputs = [dz, params, x, stats, chain];
       const key = `ScBnSums_${n}_${c}_${mask !== null}`;
-      const p = reductionProgram(key, names, [4, slot.total], code, c);
+      const p = reductionProgram(key, names, [6, slot.total], code, c);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor2D;
     },
     dx: ({ dz, mask, x, stats, slot }, params, grads) => {
@@ -292,13 +291,13 @@ const BN: Implementations<BnOps> = {
         if (residual) y = tf.add(y, shortcutOps(residual.h, residual.shortcut));
         return (relu ? tf.relu(y) : y) as tf.Tensor4D;
       }),
-    sums: (a, chain) =>
+    sums: (a, params, chain) =>
       tf.tidy(() => {
         const { x, stats, slot } = a;
         const dy = dyOps(a);
         const dgamma = tf.sum(tf.mul(dy, xhatOps(x, stats, slot)), [0, 1, 2]);
         const sums = spliceChain(chain, slot, dgamma, tf.sum(dy, [0, 1, 2]));
-        return tf.concat([sums, stats], 0) as tf.Tensor2D;
+        return tf.concat([sums, stats, params], 0) as tf.Tensor2D;
       }),
     dx: (a, params, grads) =>
       tf.tidy(() => {
@@ -358,19 +357,20 @@ export function bnApply(
 
 /**
  * Parameter gradients of one BN(+ReLU) layer: Σ dy·x̂ and Σ dy per channel, written into layer
- * `slot`'s columns of a copy of the sums chain (rows 0–1 of `chain`: [2, T] zeros, or the
- * previous layer's result), with the ReLU mask `mask`. Returns [4, T]: those rows, then `stats`.
+ * `slot`'s columns of a copy of the sums chain (rows 0–1 of `chain`), with the ReLU mask `mask`.
+ * Returns [6, T]: those rows, then `stats` and `params` (γ, β).
  */
 export function bnSums(
   dz: tf.Tensor4D,
   mask: ReluMask,
   x: tf.Tensor4D,
   stats: tf.Tensor,
+  params: tf.Tensor,
   chain: tf.Tensor,
   slot: BnSlot,
   opt?: ImplOption,
 ): tf.Tensor2D {
-  return pick(BN, opt).sums({ dz, mask, x, stats, slot }, chain);
+  return pick(BN, opt).sums({ dz, mask, x, stats, slot }, params, chain);
 }
 
 /** Input gradient of one BN(+ReLU) layer: γ·rstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N). */

@@ -38,9 +38,16 @@ export function inputBnUniforms(place: { offset: number; total: number }) {
  * WGSL of the prologue for a layer of `channels` channels: `helpers` declares
  * `fn inputBn(v, ch) -> f32` = relu(γ·(v − mean)·rsqrt(var + eps) + β) of channel ch, reading
  * (mean, rsqrt, γ, β) that `setup` stages in workgroup memory once per workgroup (every thread
- * runs it, `tid` and THREADS in scope; a barrier must follow).
+ * runs it, `tid` and THREADS in scope; a barrier must follow). `fromSums`: read them from rows
+ * 2–5 of the BN-backward sums (gD, bn-backward-load.ts) instead of bnS and bnG.
  */
-export function inputBnWgsl(channels: number): { helpers: string; setup: string } {
+export function inputBnWgsl(
+  channels: number,
+  fromSums = false,
+): { helpers: string; setup: string } {
+  const [mean, variance, gamma, beta] = fromSums
+    ? ['gD[2 * t + o]', 'gD[3 * t + o]', 'gD[4 * t + o]', 'gD[5 * t + o]']
+    : ['bnS[o]', 'bnS[t + o]', 'bnG[o]', 'bnG[t + o]'];
   return {
     helpers: `
       var<workgroup> inBnK : array<vec4<f32>, ${channels}>;
@@ -52,8 +59,9 @@ export function inputBnWgsl(channels: number): { helpers: string; setup: string 
     setup: `
         for (var c = tid; c < ${channels}; c += THREADS) {
           let o = uniforms.bnO + c;
-          let rstd = inverseSqrt(bnS[uniforms.bnT + o] + ${FLAT_BN_EPS});
-          inBnK[c] = vec4<f32>(bnS[o], rstd, bnG[o], bnG[uniforms.bnT + o]);
+          let t = uniforms.bnT;
+          let rstd = inverseSqrt(${variance} + ${FLAT_BN_EPS});
+          inBnK[c] = vec4<f32>(${mean}, rstd, ${gamma}, ${beta});
         }`,
   };
 }

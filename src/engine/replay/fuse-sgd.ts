@@ -15,6 +15,9 @@ export interface PlanDispatch {
   key: string;
   /** Bound buffers in binding order: output, then inputs (uniforms not included). */
   buffers: GPUBuffer[];
+  /** The tfjs program recorded, and the uniforms of its own it was given (for fuse-grads.ts). */
+  program?: object;
+  uniforms?: unknown;
 }
 
 const THREADS = 64;

@@ -107,6 +107,9 @@ describe('replaying the recorded ResNet step on WebGPU', () => {
     // Every parameter's SGD is in place in the plan (two programs through tfjs), two to a dispatch.
     expect(replayed.status!.fusedSgd).toBe(replayed.params);
     expect(replayed.status!.sgdDispatches).toBe(Math.ceil(replayed.params / 2));
+    // ResNet-8's units with an input gradient, less the two that open a stage (their two
+    // gradients tile differently): each runs its filter and input gradients as one dispatch.
+    expect(replayed.status!.gradPairs).toBe(4);
     expect(stepped.status).toBeNull();
     expectSameLosses(replayed.losses, stepped.losses);
     expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);

@@ -38,6 +38,8 @@ export interface ReplayStatus {
   fusedSgd: number;
   /** Dispatches those updates take: two share one where they were recorded back to back. */
   sgdDispatches: number;
+  /** Conv units whose filter and input gradients the plan runs as one dispatch (fuse-grads.ts). */
+  gradPairs: number;
   recordings: number;
   replays: number;
   /** Why the step could not be recorded (it then always runs through tfjs). */
@@ -60,6 +62,7 @@ export class StepReplayer {
     bytes: 0,
     fusedSgd: 0,
     sgdDispatches: 0,
+    gradPairs: 0,
     recordings: 0,
     replays: 0,
     refused: null,
@@ -114,6 +117,7 @@ export class StepReplayer {
       this.plan = recorded.plan;
       this.status.fusedSgd = recorded.plan.fuseSgd();
       this.status.sgdDispatches = recorded.plan.sgdDispatches;
+      this.status.gradPairs = recorded.plan.fuseGrads();
       this.status.dispatches = recorded.plan.dispatchCount;
       this.status.bytes = recorded.plan.bytes;
     } else {

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Arena, recordInto } from './arena';
+import { fuseGradPairs } from './fuse-grads';
 import { fuseSgd, type PlanDispatch } from './fuse-sgd';
 import { bufferOf, flush, type ProgramLike, type WebGpuInternals } from './internals';
 
@@ -36,6 +37,9 @@ interface StateCopy {
 }
 
 export class StepPlan {
+  /** Buffers the plan made itself after recording (the joined gradients' uniforms). */
+  private owned: GPUBuffer[] = [];
+
   constructor(
     private readonly b: WebGpuInternals,
     private dispatches: PlanDispatch[],
@@ -112,8 +116,21 @@ export class StepPlan {
     return updates;
   }
 
+  /**
+   * Joins each conv unit's filter and input gradients into one dispatch (fuse-grads.ts). Returns
+   * how many pairs it joined.
+   */
+  fuseGrads(): number {
+    const { dispatches, uniformBuffers, pairs } = fuseGradPairs(this.b.device, this.dispatches);
+    this.dispatches = dispatches;
+    this.owned.push(...uniformBuffers);
+    return pairs;
+  }
+
   dispose(): void {
     this.arena.destroy();
+    for (const buffer of this.owned) buffer.destroy();
+    this.owned = [];
   }
 }
 
@@ -180,6 +197,8 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
         workgroups: [p.dispatch[0], p.dispatch[1] ?? 1, p.dispatch[2] ?? 1],
         key: p.shaderKey,
         buffers,
+        program,
+        uniforms,
       });
     },
     uploadToGPU(original, dataId) {

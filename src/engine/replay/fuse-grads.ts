@@ -1,0 +1,197 @@
+/**
+ * A conv unit's two gradients in one dispatch, in a replayed step. The filter gradient and the
+ * input gradient of a unit read the same dy, z and BN sums, and neither needs the other's
+ * result, but through tfjs they are two programs: a tfjs program has one output. A plan binds
+ * buffers itself, so after recording this pass joins each such pair into one dispatch of a
+ * shader made from the two programs' own WGSL (implicit-gemm.ts): workgroups [0, nF) run the
+ * filter gradient, the rest the input gradient, each with the code, constants and workgroup
+ * memory it was recorded with, renamed apart. The arithmetic is the same code, so the result is
+ * too. ResNet-56: 52 of its 54 pairs (a stage's first unit, whose gradients tile differently, is
+ * left as it is), 52 dispatches fewer.
+ */
+import { ImplicitGemmProgram } from '../ops/implicit-gemm';
+import type { PlanDispatch } from './fuse-sgd';
+
+/** One side of a pair: its program, its recorded custom uniforms, and the buffers it bound. */
+interface Side {
+  program: ImplicitGemmProgram;
+  uniforms: { type: string; data: number[] }[];
+  /** Output, then inputs in the program's `variableNames` order. */
+  buffers: GPUBuffer[];
+}
+
+/** `uniforms` field names of a tfjs program ('gO : i32, gT : i32,' → [gO, gT]). */
+function uniformNames(program: ImplicitGemmProgram): string[] {
+  return (program.uniforms ?? '')
+    .split(',')
+    .map((f) => f.split(':')[0]!.trim())
+    .filter((f) => f);
+}
+
+/** WGSL `source` with each name in `map` replaced (whole identifiers, not `.x` swizzles). */
+function rename(source: string, map: Map<string, string>): string {
+  if (map.size === 0) return source;
+  const pattern = new RegExp(`(?<![.\\w])(${[...map.keys()].join('|')})\\b`, 'g');
+  return source.replace(pattern, (name) => map.get(name)!);
+}
+
+/** The program's WGSL with its top-level names prefixed and its bindings renamed. */
+function body(side: Side, prefix: string, bindings: Map<string, string>): string {
+  const code = side.program.getUserCode();
+  const map = new Map(bindings);
+  for (const m of code.matchAll(/^\s*(?:const|fn|var<workgroup>)\s+(\w+)/gm)) {
+    map.set(m[1]!, `${prefix}${m[1]!}`);
+  }
+  return rename(code, map);
+}
+
+interface Joined {
+  code: string;
+  buffers: GPUBuffer[];
+  uniformData: Int32Array<ArrayBuffer>;
+  workgroups: number;
+}
+
+/**
+ * The joint shader of filter gradient `f` and input gradient `i`, or null where they cannot
+ * share one: different workgroup shapes, different BN layer, too many bindings or workgroups.
+ */
+function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
+  const [fw, iw] = [f.program.workgroupSize, i.program.workgroupSize];
+  if (fw.join() !== iw.join()) return null;
+  // Inputs bound once each, by buffer: a buffer both sides read gets one binding.
+  const inputs: GPUBuffer[] = [];
+  const names: string[] = [];
+  const bindingsOf = (side: Side, output: string) => {
+    const map = new Map<string, string>([['result', output]]);
+    side.program.variableNames.forEach((name, k) => {
+      const buffer = side.buffers[k + 1]!;
+      let at = inputs.indexOf(buffer);
+      if (at < 0) {
+        at = inputs.push(buffer) - 1;
+        names.push(`in${at}`);
+      }
+      map.set(name, names[at]!);
+    });
+    return map;
+  };
+  const fMap = bindingsOf(f, 'resultF');
+  const iMap = bindingsOf(i, 'resultI');
+  if (inputs.length + 2 > limits.maxStorageBuffersPerShaderStage) return null;
+  // One uniform struct: NAN, then each side's fields, which must agree where both have one.
+  const fields = new Map<string, number>();
+  for (const side of [f, i]) {
+    if (side.uniforms.some((u) => u.type !== 'int32')) return null;
+    const values = side.uniforms.flatMap((u) => u.data);
+    const fieldNames = uniformNames(side.program);
+    if (values.length !== fieldNames.length) return null;
+    for (const [k, name] of fieldNames.entries()) {
+      if (fields.has(name) && fields.get(name) !== values[k]) return null;
+      fields.set(name, values[k]!);
+    }
+  }
+  const [fd, id] = [f.program.dispatch, i.program.dispatch];
+  const nF = fd[0] * fd[1] * fd[2];
+  const workgroups = nF + id[0] * id[1] * id[2];
+  if (workgroups > limits.maxComputeWorkgroupsPerDimension) return null;
+  const decode = (w: string, d: number[]) =>
+    `vec3<u32>(${w} % ${d[0]}u, (${w} / ${d[0]}u) % ${d[1]}u, ${w} / ${d[0]! * d[1]!}u)`;
+  const code = `
+struct Uniforms { NAN : f32, ${[...fields.keys()].map((n) => `${n} : i32,`).join(' ')} };
+@group(0) @binding(0) var<storage, read_write> resultF : array<f32>;
+@group(0) @binding(1) var<storage, read_write> resultI : array<f32>;
+${names.map((n, k) => `@group(0) @binding(${k + 2}) var<storage, read> ${n} : array<f32>;`).join('\n')}
+@group(0) @binding(${names.length + 2}) var<uniform> uniforms : Uniforms;
+var<private> localIndex : u32;
+var<private> workgroupId : vec3<u32>;
+${body(f, 'F_', fMap)}
+${body(i, 'I_', iMap)}
+@compute @workgroup_size(${fw[0]}, ${fw[1]}, ${fw[2]})
+fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid : vec3<u32>) {
+  localIndex = li;
+  // workgroup_id is uniform, so each side's barriers stay in uniform control flow.
+  if (wid.x < ${nF}u) {
+    workgroupId = ${decode('wid.x', fd)};
+    F_main();
+  } else {
+    let w = wid.x - ${nF}u;
+    workgroupId = ${decode('w', id)};
+    I_main();
+  }
+}`;
+  const data = new Int32Array(new ArrayBuffer(Math.ceil((1 + fields.size) / 4) * 16));
+  new Float32Array(data.buffer)[0] = NaN;
+  data.set([...fields.values()], 1);
+  return {
+    code,
+    buffers: [f.buffers[0]!, i.buffers[0]!, ...inputs],
+    uniformData: data,
+    workgroups,
+  };
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
+  const byCode = pipelines.get(device) ?? new Map<string, GPUComputePipeline>();
+  pipelines.set(device, byCode);
+  let p = byCode.get(code);
+  if (!p) {
+    const module = device.createShaderModule({ code });
+    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: '_start' } });
+    byCode.set(code, p);
+  }
+  return p;
+}
+
+/** The side a recorded dispatch is, if it is one of the two gradient programs. */
+function sideOf(d: PlanDispatch | undefined, key: string): Side | null {
+  if (!d || !d.key.startsWith(key) || !(d.program instanceof ImplicitGemmProgram)) return null;
+  return {
+    program: d.program,
+    uniforms: (d.uniforms ?? []) as Side['uniforms'],
+    buffers: d.buffers,
+  };
+}
+
+/**
+ * The plan's dispatches with each unit's filter and input gradients (recorded back to back) in
+ * one dispatch, and the uniform buffers made for them (the plan owns and destroys them).
+ */
+export function fuseGradPairs(
+  device: GPUDevice,
+  dispatches: PlanDispatch[],
+): { dispatches: PlanDispatch[]; uniformBuffers: GPUBuffer[]; pairs: number } {
+  const out: PlanDispatch[] = [];
+  const uniformBuffers: GPUBuffer[] = [];
+  for (let k = 0; k < dispatches.length; k++) {
+    const f = sideOf(dispatches[k], 'scConvFilterGrad_');
+    const i = sideOf(dispatches[k + 1], 'ScConvInputGrad_');
+    const joined = f && i ? join(f, i, device.limits) : null;
+    if (!joined) {
+      out.push(dispatches[k]!);
+      continue;
+    }
+    const pipeline = pipelineFor(device, joined.code);
+    const uniform = device.createBuffer({
+      size: joined.uniformData.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(uniform, 0, joined.uniformData);
+    uniformBuffers.push(uniform);
+    const entries: GPUBindGroupEntry[] = joined.buffers.map((buffer, binding) => ({
+      binding,
+      resource: { buffer },
+    }));
+    entries.push({ binding: entries.length, resource: { buffer: uniform } });
+    out.push({
+      pipeline,
+      bindGroup: device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }),
+      workgroups: [joined.workgroups, 1, 1],
+      key: 'ScConvGradPair',
+      buffers: joined.buffers,
+    });
+    k++; // the input gradient is done too
+  }
+  return { dispatches: out, uniformBuffers, pairs: uniformBuffers.length };
+}
