@@ -5,9 +5,10 @@
  * buffers itself, so after recording this pass joins each such pair into one dispatch of a
  * shader made from the two programs' own WGSL (implicit-gemm.ts): workgroups [0, nF) run the
  * filter gradient, the rest the input gradient, each with the code, constants and workgroup
- * memory it was recorded with, renamed apart. The arithmetic is the same code, so the result is
- * too. ResNet-56: 52 of its 54 pairs (a stage's first unit, whose gradients tile differently, is
- * left as it is), 52 dispatches fewer.
+ * memory it was recorded with, renamed apart (arrays declared alike on both sides are shared: a
+ * workgroup runs one side). The arithmetic is the same code, so the result is too. ResNet-56:
+ * 52 of its 54 pairs (a stage's first unit, whose gradients tile differently, is left as it
+ * is), 52 dispatches fewer.
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
 import type { PlanDispatch } from './fuse-sgd';
@@ -35,14 +36,42 @@ function rename(source: string, map: Map<string, string>): string {
   return source.replace(pattern, (name) => map.get(name)!);
 }
 
-/** The program's WGSL with its top-level names prefixed and its bindings renamed. */
-function body(side: Side, prefix: string, bindings: Map<string, string>): string {
-  const code = side.program.getUserCode();
+/**
+ * The program's WGSL with its top-level names prefixed, but for the workgroup arrays in
+ * `shared` (declared alike on both sides: a workgroup runs one side, so they may share the
+ * memory; `dropShared`: this side leaves their declarations to the other), and its bindings
+ * renamed.
+ */
+function body(
+  code: string,
+  prefix: string,
+  bindings: Map<string, string>,
+  shared: Set<string>,
+  dropShared: boolean,
+): string {
   const map = new Map(bindings);
   for (const m of code.matchAll(/^\s*(?:const|fn|var<workgroup>)\s+(\w+)/gm)) {
-    map.set(m[1]!, `${prefix}${m[1]!}`);
+    if (!shared.has(m[1]!)) map.set(m[1]!, `${prefix}${m[1]!}`);
   }
-  return rename(code, map);
+  let out = rename(code, map);
+  if (dropShared) for (const name of shared) out = out.replace(declaration(name), '');
+  return out;
+}
+
+const declaration = (name: string) => new RegExp(`var<workgroup>\\s+${name}\\s*:[^;]*;`);
+
+const BYTES: Record<string, number> = { f32: 4, 'vec2<f32>': 8, 'vec4<f32>': 16 };
+
+/** Workgroup arrays a program declares: name → [type text, bytes] (null if one is unknown). */
+function workgroupArrays(code: string): Map<string, [string, number]> | null {
+  const out = new Map<string, [string, number]>();
+  for (const m of code.matchAll(/var<workgroup>\s+(\w+)\s*:\s*array<(.+?),\s*(\d+)>\s*;/g)) {
+    const size = BYTES[m[2]!.replace(/\s/g, '')];
+    if (size === undefined) return null;
+    out.set(m[1]!, [`${m[2]}, ${m[3]}`, size * Number(m[3])]);
+  }
+  // Every workgroup variable must be one of those arrays, or the size is not known.
+  return (code.match(/var<workgroup>/g)?.length ?? 0) === out.size ? out : null;
 }
 
 interface Joined {
@@ -54,11 +83,23 @@ interface Joined {
 
 /**
  * The joint shader of filter gradient `f` and input gradient `i`, or null where they cannot
- * share one: different workgroup shapes, different BN layer, too many bindings or workgroups.
+ * share one: different workgroup shapes, different BN layer, too many bindings, workgroups or
+ * bytes of workgroup memory.
  */
 function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
   const [fw, iw] = [f.program.workgroupSize, i.program.workgroupSize];
   if (fw.join() !== iw.join()) return null;
+  // Workgroup memory: arrays declared alike are shared, and the rest must fit the device's limit.
+  const [fCode, iCode] = [f.program.getUserCode(), i.program.getUserCode()];
+  const [fArrays, iArrays] = [workgroupArrays(fCode), workgroupArrays(iCode)];
+  if (!fArrays || !iArrays) return null;
+  const shared = new Set(
+    [...fArrays.keys()].filter((n) => iArrays.get(n)?.[0] === fArrays.get(n)![0]),
+  );
+  let bytes = 0;
+  for (const [, [, b]] of [...fArrays, ...iArrays]) bytes += b;
+  for (const name of shared) bytes -= fArrays.get(name)![1];
+  if (bytes > limits.maxComputeWorkgroupStorageSize) return null;
   // Inputs bound once each, by buffer: a buffer both sides read gets one binding.
   const inputs: GPUBuffer[] = [];
   const names: string[] = [];
@@ -104,8 +145,8 @@ ${names.map((n, k) => `@group(0) @binding(${k + 2}) var<storage, read> ${n} : ar
 @group(0) @binding(${names.length + 2}) var<uniform> uniforms : Uniforms;
 var<private> localIndex : u32;
 var<private> workgroupId : vec3<u32>;
-${body(f, 'F_', fMap)}
-${body(i, 'I_', iMap)}
+${body(fCode, 'F_', fMap, shared, false)}
+${body(iCode, 'I_', iMap, shared, true)}
 @compute @workgroup_size(${fw[0]}, ${fw[1]}, ${fw[2]})
 fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid : vec3<u32>) {
   localIndex = li;
