@@ -1,5 +1,6 @@
 // The two builds the step bench compares, with no Node-only imports (shared with the browser bench).
 import * as tf from '@tensorflow/tfjs';
+import { Evaluator } from '../../src/engine/evaluate';
 import { buildModel, type ModelId } from '../../src/engine/models/index';
 import { createTrainStep, type ReplayStatus } from '../../src/engine/train-step';
 import type { BenchArgs } from './args';
@@ -9,6 +10,7 @@ import {
   timeStepsInTurn,
   type StepFigures,
   type StepProfile,
+  type StepTimes,
 } from './measure';
 import { buildNaiveResNet, createNaiveStep } from './naive-resnet';
 
@@ -28,6 +30,8 @@ export interface OpenBuild {
   step: () => tf.Scalar;
   /** The engine's recorded step, when it replays one (its dispatches are not tfjs kernels). */
   replay?: () => ReplayStatus | null;
+  /** The recorded plan's bytes per kernel kind (the count's plan table). */
+  trafficByKind?: () => Map<string, { dispatches: number; bytes: number }> | null;
   dispose: () => void;
 }
 
@@ -50,6 +54,7 @@ export function openEngine(
   return {
     step: () => trainer.step(xRaw, labels, LR, MOMENTUM),
     replay: () => trainer.replayStatus(),
+    trafficByKind: () => trainer.trafficByKind(),
     dispose: () => {
       trainer.dispose();
       model.dispose();
@@ -136,5 +141,37 @@ export async function benchBoth(
   } finally {
     engine.dispose();
     naive?.dispose();
+  }
+}
+
+/**
+ * Validation batches of the engine's model, taken in turn: through a replayed plan (the
+ * training session's `Evaluator`) and through tfjs. Two warm-up calls each: the first runs
+ * through tfjs, the second is recorded.
+ */
+export async function benchEval(
+  args: BenchArgs,
+  xRaw: tf.Tensor4D,
+  labels: tf.Tensor1D,
+): Promise<{ replayed: StepTimes; tfjs: StepTimes; dispatches: number | null }> {
+  const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED);
+  const opts = { batchSize: args.batch, numClasses: args.numClasses, dataset: 'cifar10' as const };
+  const replayed = new Evaluator(model, opts);
+  const tfjs = new Evaluator(model, { ...opts, replay: false });
+  const mask = new Float32Array(args.batch).fill(1);
+  const calls = [replayed, tfjs].map((e) => () => e.batch(xRaw, labels, mask));
+  try {
+    for (let i = 0; i < 2; i++)
+      for (const call of calls) {
+        const sums = call();
+        await sums.data();
+        sums.dispose();
+      }
+    const [a, b] = await timeStepsInTurn(calls, args.steps);
+    return { replayed: a!, tfjs: b!, dispatches: replayed.replayStatus()?.dispatches ?? null };
+  } finally {
+    replayed.dispose();
+    tfjs.dispose();
+    model.dispose();
   }
 }

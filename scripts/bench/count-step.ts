@@ -17,6 +17,8 @@ export interface StepCount {
    * peak, found without running it by counting the second step inside an arena.
    */
   peakBytes: number;
+  /** The replayed plan of the same step: its dispatches and the bytes they bind, by kind. */
+  plan: { rows: KindRow[]; total: KindRow };
 }
 
 /** Counts the engine's second step (the first creates one-off state) at `batch`. */
@@ -34,11 +36,58 @@ export function countEngineStep(args: BenchArgs, batch: number): StepCount {
       countDispatches(() => tf.dispose(build.step()), false),
     );
     const { rows, total } = summarise(log);
-    return { batch, rows, total, peakBytes: before + arena.bytes };
+    return {
+      batch,
+      rows,
+      total,
+      peakBytes: before + arena.bytes,
+      plan: countPlan(at, xRaw, labels),
+    };
   } finally {
     build.dispose();
     arena.destroy();
     tf.dispose([xRaw, labels]);
+  }
+}
+
+type Submit = (program: { dispatch: number[] }, ...rest: unknown[]) => void;
+
+/**
+ * Records the engine's plan of the step (its second step, as the trainer does) with every
+ * dispatch encoded as zero workgroups: pipelines, buffers and bind groups are real, so the plan
+ * and its fusions (replay/) are the ones a GPU would replay, but no work runs, which lets
+ * SwiftShader count batch 128. Returns the plan's dispatches and bound bytes per kind.
+ */
+function countPlan(args: BenchArgs, xRaw: tf.Tensor4D, labels: tf.Tensor1D) {
+  const backend = tf.backend() as unknown as { recordAndSubmit: Submit };
+  const original = backend.recordAndSubmit;
+  backend.recordAndSubmit = function (program, ...rest) {
+    const dispatch = program.dispatch;
+    program.dispatch = [0, 1, 1];
+    try {
+      original.call(this, program, ...rest);
+    } finally {
+      program.dispatch = dispatch; // what the plan records and would replay
+    }
+  };
+  const build = openEngine(args, xRaw, labels, true);
+  try {
+    tf.dispose([build.step(), build.step()]);
+    const status = build.replay?.();
+    const kinds = build.trafficByKind?.();
+    if (!status?.dispatches || !kinds) throw new Error(`no plan recorded: ${status?.refused}`);
+    const rows = [...kinds].map(([kind, r]) => ({ kind, ...r, flops: 0 }));
+    rows.sort((a, b) => b.bytes - a.bytes);
+    const total = {
+      kind: 'total (with the state copies)',
+      dispatches: status.dispatches,
+      bytes: status.trafficBytes,
+      flops: 0,
+    };
+    return { rows, total };
+  } finally {
+    build.dispose();
+    backend.recordAndSubmit = original;
   }
 }
 
@@ -53,5 +102,12 @@ export function countTable(c: StepCount): string {
   for (const r of [...c.rows, c.total]) {
     lines.push(`| ${r.kind} | ${r.dispatches} | ${gb(r.bytes)} | ${(r.flops / 1e9).toFixed(2)} |`);
   }
+  lines.push(
+    '',
+    `| replayed plan (batch ${c.batch}) | dispatches | GB read + written |`,
+    '| --- | ---: | ---: |',
+  );
+  for (const r of [...c.plan.rows, c.plan.total])
+    lines.push(`| ${r.kind} | ${r.dispatches} | ${gb(r.bytes)} |`);
   return lines.join('\n');
 }

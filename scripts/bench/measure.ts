@@ -99,7 +99,7 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
  * one step's GPU work out of the next step's host window.
  */
 export async function timeStepsInTurn(
-  steps: (() => tf.Scalar)[],
+  steps: (() => tf.Tensor)[],
   rounds: number,
 ): Promise<StepTimes[]> {
   const reads = countReadbacks(tf.backend());

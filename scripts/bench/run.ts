@@ -1,7 +1,7 @@
 // The benchmark proper (see scripts/bench.ts for the environment it needs and docs/benchmarks.md).
 import * as tf from '@tensorflow/tfjs';
 import { parseBenchArgs } from './args';
-import { benchBoth, randomBatch } from './builds';
+import { benchBoth, benchEval, randomBatch } from './builds';
 import { countEngineStep, countTable } from './count-step';
 import { median, type StepFigures } from './measure';
 import { measureAssembly, measureThroughput } from './pipeline';
@@ -38,9 +38,12 @@ export async function main(argv: string[]): Promise<void> {
   // Counted, not timed: the same on every machine, so it comes first and fails fast.
   const count = countEngineStep(args, COUNT_BATCH);
   log(countTable(count));
+  // The issue's figures are the replayed plan's (what runs every step); tfjs's path beside them.
   const countFigures = {
-    dispatchesPerStep: count.total.dispatches,
-    trafficBytesPerStep128: count.total.bytes,
+    dispatchesPerStep: count.plan.total.dispatches,
+    trafficBytesPerStep128: count.plan.total.bytes,
+    tfjsDispatchesPerStep: count.total.dispatches,
+    tfjsTrafficBytesPerStep128: count.total.bytes,
     flopsPerStep128: count.total.flops,
     peakBytesPerImage128: Math.round(count.peakBytes / COUNT_BATCH),
   };
@@ -86,6 +89,13 @@ export async function main(argv: string[]): Promise<void> {
   describe('naive', naive, args.batch);
   const pairRatios = naive.hostMsSamples.map((n, i) => n / engine.hostMsSamples[i]!);
   log(`host-time ratio naive/engine per round: ${pairRatios.map((r) => r.toFixed(1)).join(', ')}`);
+  const evalRun = await benchEval(args, xRaw, labels);
+  const evalSamples = (t: { hostMsSamples: number[] }) =>
+    t.hostMsSamples.map((x) => x.toFixed(1)).join(', ');
+  log(
+    `eval   host ${evalRun.replayed.hostMs.toFixed(1)} ms per validation batch replayed (${evalSamples(evalRun.replayed)}; ${evalRun.dispatches} dispatches)` +
+      ` vs ${evalRun.tfjs.hostMs.toFixed(1)} ms through tfjs (${evalSamples(evalRun.tfjs)})`,
+  );
   tf.dispose([xRaw, labels]);
 
   const perImage = (bytes: number) => Math.round(bytes / args.batch);
@@ -111,6 +121,11 @@ export async function main(argv: string[]): Promise<void> {
     assembleHostMsPerBatch: round(assembly.hostMs, 3),
     ...inputFigures,
     ...countFigures,
+    evalHostMsPerBatch: round(evalRun.replayed.hostMs),
+    evalTfjsHostMsPerBatch: round(evalRun.tfjs.hostMs),
+    evalHostMsRatio: round(evalRun.tfjs.hostMs / evalRun.replayed.hostMs),
+    evalDispatchesPerBatch: evalRun.dispatches,
+    evalLeakedTensorsPerBatch: evalRun.replayed.leakedTensors,
     leakedTensorsPerStep: engine.leakedTensors,
     naiveLeakedTensorsPerStep: naive.leakedTensors,
     depth: args.depth,

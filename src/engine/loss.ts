@@ -8,18 +8,27 @@ export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scala
   );
 }
 
+/** The top-k cut-offs `evalSums` compares with, [[1], [5]]: made once by its caller. */
+export const topKCutoffs = (): tf.Tensor2D => tf.tensor2d([[1], [5]]);
+
 /**
  * Per-batch sums [loss, top-1 hits, top-5 hits] over the examples whose mask is 1 (padding of
  * the last partial evaluation batch has mask 0). A hit at k means fewer than k classes score
- * strictly higher than the true class.
+ * strictly higher than the true class. The cut-offs come in as a tensor (`topKCutoffs`), not as
+ * literals, since a literal is a host upload that a replayed plan could not repeat.
  */
-export function evalSums(logits: tf.Tensor2D, oneHot: tf.Tensor2D, mask: tf.Tensor1D): tf.Tensor1D {
+export function evalSums(
+  logits: tf.Tensor2D,
+  oneHot: tf.Tensor2D,
+  mask: tf.Tensor1D,
+  cutoffs: tf.Tensor2D,
+): tf.Tensor1D {
   return tf.tidy(() => {
     const perExample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
     const trueLogit = tf.sum(tf.mul(oneHot, logits), 1, true);
     const higher = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'float32'), 1);
-    const top1 = tf.cast(tf.less(higher, 1), 'float32');
-    const top5 = tf.cast(tf.less(higher, 5), 'float32');
-    return tf.sum(tf.mul(tf.stack([perExample, top1, top5]), mask), 1) as tf.Tensor1D;
+    const hits = tf.cast(tf.less(tf.expandDims(higher, 0), cutoffs), 'float32'); // [2, batch]
+    const rows = tf.concat([tf.expandDims(perExample, 0), hits]);
+    return tf.sum(tf.mul(rows, mask), 1) as tf.Tensor1D;
   });
 }

@@ -11,7 +11,7 @@ import { runLength } from '../core/run-length';
 import { BatchAssembler } from './batch';
 import { findVelocities, variableNames } from './checkpoint';
 import type { LoadedDataset } from './data/types';
-import { evaluate } from './evaluate';
+import { Evaluator } from './evaluate';
 import { LossQueue } from './loss-queue';
 import { buildModel, type Model, type ModelId } from './models';
 import { epochOrder } from './order';
@@ -35,6 +35,7 @@ export class TrainingSession<M> {
   private readonly trainer: TrainStep;
   private readonly before: Set<string>;
   private readonly assembler: BatchAssembler;
+  private readonly evaluator: Evaluator;
   private readonly queue = new LossQueue<M>();
   private readonly startedAt: number;
   private order: { epoch: number; indices: Uint32Array } | null = null;
@@ -63,6 +64,11 @@ export class TrainingSession<M> {
       augment: config.augment !== 'off',
     });
     this.assembler = new BatchAssembler(config.batchSize);
+    this.evaluator = new Evaluator(this.model, {
+      batchSize: config.batchSize,
+      numClasses: this.numClasses,
+      dataset: config.dataset,
+    });
     this.startedAt = performance.now() - (opts.elapsedSec ?? 0) * 1000;
   }
 
@@ -106,6 +112,11 @@ export class TrainingSession<M> {
     return this.trainer.replayStatus();
   }
 
+  /** The same for validation batches. */
+  evalReplayStatus(): ReplayStatus | null {
+    return this.evaluator.replayStatus();
+  }
+
   /** Losses computed and not yet read back. */
   get pending(): number {
     return this.queue.length;
@@ -118,17 +129,14 @@ export class TrainingSession<M> {
 
   /** Validation on the first `count` test images after `step` (1-based: steps done). */
   async validate(step: number, count: number): Promise<ValPoint> {
-    const result = await evaluate(this.model, this.data.test, count, {
-      batchSize: this.config.batchSize,
-      numClasses: this.numClasses,
-      dataset: this.config.dataset,
-    });
+    const result = await this.evaluator.run(this.data.test, count);
     return { step, epoch: step / this.stepsPerEpoch, ...result, elapsedSec: this.elapsedSec() };
   }
 
   dispose(): void {
     this.queue.dispose();
     this.trainer.dispose();
+    this.evaluator.dispose();
     this.model.dispose();
   }
 }

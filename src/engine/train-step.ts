@@ -21,6 +21,8 @@ export interface TrainStep {
   step(xRaw: tf.Tensor4D, labels: tf.Tensor1D, lr: number, momentum: number): tf.Scalar;
   /** How steps run on WebGPU (null: through tfjs, on this backend or for this model). */
   replayStatus(): ReplayStatus | null;
+  /** The replayed plan's dispatches and bytes per kernel kind (for the bench); null: no plan. */
+  trafficByKind(): Map<string, { dispatches: number; bytes: number }> | null;
   dispose(): void;
 }
 
@@ -113,6 +115,7 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
       return loss;
     },
     replayStatus: () => replayer?.report() ?? null,
+    trafficByKind: () => replayer?.trafficByKind() ?? null,
     dispose() {
       replayer?.dispose();
       tf.dispose(velocities);

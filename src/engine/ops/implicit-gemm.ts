@@ -46,6 +46,11 @@ export interface GemmSpec {
   flops: number;
   /** Split the reduction into `splits` slices of `sliceM` (a multiple of 16) each. */
   split?: { splits: number; sliceM: number };
+  /**
+   * Also write each workgroup's per-column mean and sum of squared deviations over its rows to
+   * `partials` [tiles of K, 2, N] (a binding only a replayed plan declares: replay/fuse-stats.ts).
+   */
+  tileStats?: boolean;
 }
 
 /** Output columns per workgroup for N columns (16 and 32 channels are common in CIFAR ResNets). */
@@ -83,6 +88,25 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     this.flops = spec.flops;
   }
 
+  /**
+   * This program writing its output's per-tile column statistics too (`GemmSpec.tileStats`), or
+   * null where the stored values are not the plain sums (an epilogue) or a tile is split.
+   */
+  withTileStats(): ImplicitGemmProgram | null {
+    if (this.spec.epilogue || (this.spec.split?.splits ?? 1) > 1) return null;
+    const key = this.spec.shaderKey + '_tileStats';
+    return new ImplicitGemmProgram({ ...this.spec, shaderKey: key, tileStats: true });
+  }
+
+  /** N and K of the product: output columns (channels) and rows (pixels). */
+  get columns(): number {
+    return this.spec.N;
+  }
+
+  get rows(): number {
+    return this.spec.K;
+  }
+
   getUserCode(): string {
     const s = this.spec;
     const tn = this.tileN;
@@ -113,6 +137,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
       var<workgroup> As : array<f32, ${TILE_K * TILE_M}>;
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
+      ${s.tileStats ? `var<workgroup> gemmSt : array<f32, ${wy * tn}>;\n      var<workgroup> gemmMt : array<f32, ${tn}>;` : ''}
       ${s.helpers}
 
       fn store(base : i32, k : i32, n : i32, value : f32) {
@@ -183,6 +208,42 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
         let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
         ${each((i, j) => `store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
+        ${s.tileStats ? tileStatsWgsl(wy, wx, each) : ''}
       }`;
   }
+}
+
+/**
+ * The tile's per-column mean and sum of squared deviations from it (two passes over the
+ * registers, so no cancellation), for the plan's BN statistics (replay/fuse-stats.ts combines
+ * the tiles as Chan et al.'s parallel variance does). Runs after the stores, in uniform control
+ * flow: every thread reaches its barriers.
+ */
+function tileStatsWgsl(
+  wy: number,
+  wx: number,
+  each: (f: (i: number, j: number) => string) => string,
+) {
+  const lanes = [...Array(PER_THREAD).keys()];
+  const valid = (i: number) => `k0 + ty + ${i * wy} < GEMM_K`;
+  const gather = (name: string) => `
+        ${lanes.map((j) => `gemmSt[ty * TN + tx + ${j * wx}] = ${name}${j};`).join('\n')}
+        workgroupBarrier();
+        var ${name}All = 0.0;
+        if (tid < TN) { for (var r = 0; r < ${wy}; r++) { ${name}All = ${name}All + gemmSt[r * TN + tid]; } }`;
+  return `
+        let tileRows = f32(min(TM, GEMM_K - k0));
+        ${lanes.map((j) => `var s${j} = 0.0;`).join('\n')}
+        ${each((i, j) => `if (${valid(i)}) { s${j} = s${j} + c${i}_${j}; }`)}
+        ${gather('s')}
+        if (tid < TN) { gemmMt[tid] = sAll / tileRows; }
+        workgroupBarrier();
+        ${lanes.map((j) => `var q${j} = 0.0;`).join('\n')}
+        ${each((i, j) => `if (${valid(i)}) { let d = c${i}_${j} - gemmMt[tx + ${j * wx}]; q${j} = q${j} + d * d; }`)}
+        ${gather('q')}
+        if (tid < TN && n0 + tid < GEMM_N) {
+          let at = i32(workgroupId.y) * 2 * GEMM_N + n0 + tid;
+          partials[at] = gemmMt[tid];
+          partials[at + GEMM_N] = qAll;
+        }`;
 }

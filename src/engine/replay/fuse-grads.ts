@@ -11,10 +11,10 @@
  * is), 52 dispatches fewer.
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
-import type { PlanDispatch } from './fuse-sgd';
+import { boundBytes, type PlanDispatch } from './fuse-sgd';
 
 /** One side of a pair: its program, its recorded custom uniforms, and the buffers it bound. */
-interface Side {
+export interface Side {
   program: ImplicitGemmProgram;
   uniforms: { type: string; data: number[] }[];
   /** Output, then inputs in the program's `variableNames` order. */
@@ -28,6 +28,60 @@ function uniformNames(program: ImplicitGemmProgram): string[] {
     .map((f) => f.split(':')[0]!.trim())
     .filter((f) => f);
 }
+
+/**
+ * The uniform struct of a shader made from recorded programs: NAN (tfjs's first field), then
+ * each program's own int32 fields, which must agree where two have one; and its data. Null where
+ * they disagree or a field is not int32.
+ */
+export function uniformBlock(
+  sides: Pick<Side, 'program' | 'uniforms'>[],
+): { struct: string; data: Int32Array<ArrayBuffer> } | null {
+  const fields = new Map<string, number>();
+  for (const side of sides) {
+    if (side.uniforms.some((u) => u.type !== 'int32')) return null;
+    const values = side.uniforms.flatMap((u) => u.data);
+    const fieldNames = uniformNames(side.program);
+    if (values.length !== fieldNames.length) return null;
+    for (const [k, name] of fieldNames.entries()) {
+      if (fields.has(name) && fields.get(name) !== values[k]) return null;
+      fields.set(name, values[k]!);
+    }
+  }
+  const data = new Int32Array(new ArrayBuffer(Math.ceil((1 + fields.size) / 4) * 16));
+  new Float32Array(data.buffer)[0] = NaN;
+  data.set([...fields.values()], 1);
+  const members = [...fields.keys()].map((n) => `${n} : i32,`).join(' ');
+  return { struct: `struct Uniforms { NAN : f32, ${members} };`, data };
+}
+
+/**
+ * A uniform buffer holding `data`, written once: a plan's dispatches keep theirs for every
+ * replay. The caller (the plan) owns and destroys it.
+ */
+export function uniformBuffer(device: GPUDevice, data: Int32Array<ArrayBuffer>): GPUBuffer {
+  const buffer = device.createBuffer({
+    size: data.byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  device.queue.writeBuffer(buffer, 0, data);
+  return buffer;
+}
+
+/** A compute pipeline for `code` (entry point `entry`), made once per device and code. */
+export function pipelineFor(device: GPUDevice, code: string, entry = '_start'): GPUComputePipeline {
+  const byCode = pipelines.get(device) ?? new Map<string, GPUComputePipeline>();
+  pipelines.set(device, byCode);
+  let p = byCode.get(code);
+  if (!p) {
+    const module = device.createShaderModule({ code });
+    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: entry } });
+    byCode.set(code, p);
+  }
+  return p;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
 /** WGSL `source` with each name in `map` replaced (whole identifiers, not `.x` swizzles). */
 function rename(source: string, map: Map<string, string>): string {
@@ -119,18 +173,8 @@ function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
   const fMap = bindingsOf(f, 'resultF');
   const iMap = bindingsOf(i, 'resultI');
   if (inputs.length + 2 > limits.maxStorageBuffersPerShaderStage) return null;
-  // One uniform struct: NAN, then each side's fields, which must agree where both have one.
-  const fields = new Map<string, number>();
-  for (const side of [f, i]) {
-    if (side.uniforms.some((u) => u.type !== 'int32')) return null;
-    const values = side.uniforms.flatMap((u) => u.data);
-    const fieldNames = uniformNames(side.program);
-    if (values.length !== fieldNames.length) return null;
-    for (const [k, name] of fieldNames.entries()) {
-      if (fields.has(name) && fields.get(name) !== values[k]) return null;
-      fields.set(name, values[k]!);
-    }
-  }
+  const uniforms = uniformBlock([f, i]);
+  if (!uniforms) return null;
   const [fd, id] = [f.program.dispatch, i.program.dispatch];
   const nF = fd[0] * fd[1] * fd[2];
   const workgroups = nF + id[0] * id[1] * id[2];
@@ -138,7 +182,7 @@ function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
   const decode = (w: string, d: number[]) =>
     `vec3<u32>(${w} % ${d[0]}u, (${w} / ${d[0]}u) % ${d[1]}u, ${w} / ${d[0]! * d[1]!}u)`;
   const code = `
-struct Uniforms { NAN : f32, ${[...fields.keys()].map((n) => `${n} : i32,`).join(' ')} };
+${uniforms.struct}
 @group(0) @binding(0) var<storage, read_write> resultF : array<f32>;
 @group(0) @binding(1) var<storage, read_write> resultI : array<f32>;
 ${names.map((n, k) => `@group(0) @binding(${k + 2}) var<storage, read> ${n} : array<f32>;`).join('\n')}
@@ -160,33 +204,16 @@ fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid 
     I_main();
   }
 }`;
-  const data = new Int32Array(new ArrayBuffer(Math.ceil((1 + fields.size) / 4) * 16));
-  new Float32Array(data.buffer)[0] = NaN;
-  data.set([...fields.values()], 1);
   return {
     code,
     buffers: [f.buffers[0]!, i.buffers[0]!, ...inputs],
-    uniformData: data,
+    uniformData: uniforms.data,
     workgroups,
   };
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
-  const byCode = pipelines.get(device) ?? new Map<string, GPUComputePipeline>();
-  pipelines.set(device, byCode);
-  let p = byCode.get(code);
-  if (!p) {
-    const module = device.createShaderModule({ code });
-    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: '_start' } });
-    byCode.set(code, p);
-  }
-  return p;
-}
-
 /** The side a recorded dispatch is, if it is one of the two gradient programs. */
-function sideOf(d: PlanDispatch | undefined, key: string): Side | null {
+export function sideOf(d: PlanDispatch | undefined, key: string): Side | null {
   if (!d || !d.key.startsWith(key) || !(d.program instanceof ImplicitGemmProgram)) return null;
   return {
     program: d.program,
@@ -214,11 +241,7 @@ export function fuseGradPairs(
       continue;
     }
     const pipeline = pipelineFor(device, joined.code);
-    const uniform = device.createBuffer({
-      size: joined.uniformData.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    device.queue.writeBuffer(uniform, 0, joined.uniformData);
+    const uniform = uniformBuffer(device, joined.uniformData);
     uniformBuffers.push(uniform);
     const entries: GPUBindGroupEntry[] = joined.buffers.map((buffer, binding) => ({
       binding,
@@ -231,6 +254,8 @@ export function fuseGradPairs(
       workgroups: [joined.workgroups, 1, 1],
       key: 'ScConvGradPair',
       buffers: joined.buffers,
+      // dy, z and the BN sums, which both sides read, are bound (and counted) once.
+      bytes: boundBytes(joined.buffers),
     });
     k++; // the input gradient is done too
   }

@@ -7,6 +7,11 @@
  * share one dispatch. The arithmetic is the same expressions in the same order (ops/fused.ts),
  * so the result is too.
  */
+/** Bytes of the distinct buffers in `buffers` (a buffer bound twice is read once). */
+export function boundBytes(buffers: GPUBuffer[]): number {
+  return [...new Set(buffers)].reduce((n, b) => n + b.size, 0);
+}
+
 export interface PlanDispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
@@ -15,6 +20,11 @@ export interface PlanDispatch {
   key: string;
   /** Bound buffers in binding order: output, then inputs (uniforms not included). */
   buffers: GPUBuffer[];
+  /**
+   * Bytes the dispatch binds for reading and writing: each distinct storage buffer once, twice
+   * where it is updated in place (read, then written). The plan's traffic (`StepPlan.traffic`).
+   */
+  bytes: number;
   /** The tfjs program recorded, and the uniforms of its own it was given (for fuse-grads.ts). */
   program?: object;
   uniforms?: unknown;
@@ -95,6 +105,8 @@ function inPlace(device: GPUDevice, params: GPUBuffer[][], hyper: GPUBuffer): Pl
     workgroups: [Math.ceil(elements / THREADS), 1, 1],
     key: params.length === 1 ? 'ScSgdInPlace' : 'ScSgdInPlace2',
     buffers,
+    // w and v are read and written, the partials and [lr, momentum, wd] read.
+    bytes: params.reduce((n, [w, v, g]) => n + 2 * w!.size + 2 * v!.size + g!.size, hyper.size),
   };
 }
 

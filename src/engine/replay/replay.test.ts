@@ -85,6 +85,18 @@ function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
+/**
+ * The replayed state against tfjs's. Every kernel of the plan runs tfjs's arithmetic but the BN
+ * statistics, which it sums by 64-row tiles (fuse-stats.ts; checked against float64 there): a
+ * different rounding of the mean and variance, ~1e-7, that seven steps at learning rates up to
+ * 0.4 amplify to ~5e-4 in the weights (relative L2; the losses still agree to 5e-7; at 1/100 of
+ * these learning rates every tensor agrees to 1e-6). A frozen learning rate, batch or crop, or
+ * an update left out, moves a tensor by far more than 2e-3.
+ */
+function expectSameState(replayed: Float32Array[], stepped: Float32Array[]): void {
+  expect(maxRelDiff(replayed, stepped)).toBeLessThan(2e-3);
+}
+
 describe('replaying the recorded ResNet step on WebGPU', () => {
   let split: SplitData;
   beforeAll(async () => {
@@ -110,9 +122,12 @@ describe('replaying the recorded ResNet step on WebGPU', () => {
     // ResNet-8's units with an input gradient, less the two that open a stage (their two
     // gradients tile differently): each runs its filter and input gradients as one dispatch.
     expect(replayed.status!.gradPairs).toBe(4);
+    // Every BN layer after a conv (ResNet-8: the stem and six in blocks) takes its batch
+    // statistics from the conv's tiles.
+    expect(replayed.status!.statsFused).toBe(7);
     expect(stepped.status).toBeNull();
     expectSameLosses(replayed.losses, stepped.losses);
-    expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);
+    expectSameState(replayed.state, stepped.state);
     // Not trivially equal: training moved the weights, and the losses differ step to step.
     expect(new Set(replayed.losses.map((l) => l.toFixed(4))).size).toBe(LRS.length);
     // No tensor is made or kept per replayed step beyond the loss the caller frees.
@@ -126,7 +141,7 @@ describe('replaying the recorded ResNet step on WebGPU', () => {
     const stepped = await train(split, false, restoreAt);
     expect(replayed.status).toMatchObject({ recordings: 2, replays: LRS.length - 3 });
     expectSameLosses(replayed.losses, stepped.losses);
-    expect(maxRelDiff(replayed.state, stepped.state)).toBeLessThan(1e-5);
+    expectSameState(replayed.state, stepped.state);
   }, 300_000);
 
   it('keeps replaying through the training session: loss readbacks, validation', async () => {

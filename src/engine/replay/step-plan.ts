@@ -21,13 +21,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { Arena, recordInto } from './arena';
 import { fuseGradPairs } from './fuse-grads';
-import { fuseSgd, type PlanDispatch } from './fuse-sgd';
+import { fuseStats } from './fuse-stats';
+import { boundBytes, fuseSgd, type PlanDispatch } from './fuse-sgd';
 import { bufferOf, flush, type ProgramLike, type WebGpuInternals } from './internals';
 
 /** A tensor made before recording that the plan binds: it must still be there at each replay. */
 interface Outside {
   dataId: object;
   buffer: GPUBuffer;
+}
+
+/** Where the step leaves its result (the loss; an evaluation's sums), and its shape. */
+interface Result {
+  buffer: GPUBuffer;
+  shape: number[];
+  dtype: tf.DataType;
 }
 
 interface StateCopy {
@@ -37,14 +45,14 @@ interface StateCopy {
 }
 
 export class StepPlan {
-  /** Buffers the plan made itself after recording (the joined gradients' uniforms). */
+  /** Buffers the plan made itself after recording (uniforms, the statistics' partial sums). */
   private owned: GPUBuffer[] = [];
 
   constructor(
     private readonly b: WebGpuInternals,
     private dispatches: PlanDispatch[],
     private readonly arena: Arena,
-    private readonly lossBuffer: GPUBuffer,
+    private readonly result: Result,
     private copies: StateCopy[],
     private readonly outside: Outside[],
     /** Variables the plan reads, with the data each must still hold. */
@@ -61,6 +69,26 @@ export class StepPlan {
   /** Of those, the in-place SGD updates' (fuse-sgd.ts). */
   get sgdDispatches(): number {
     return this.dispatches.filter((d) => d.key.startsWith('ScSgdInPlace')).length;
+  }
+
+  /**
+   * Bytes a replay moves, counted from the plan itself: what each dispatch binds for reading and
+   * writing (`PlanDispatch.bytes`), plus the state copies and the loss copy (each read and
+   * written). The batch's copy into its slots, before the plan, is not counted.
+   */
+  get traffic(): { bytes: number; kinds: Map<string, { dispatches: number; bytes: number }> } {
+    const kinds = new Map<string, { dispatches: number; bytes: number }>();
+    let bytes = 0;
+    for (const d of this.dispatches) {
+      const kind = d.key.split('_')[0]!;
+      const row = kinds.get(kind) ?? { dispatches: 0, bytes: 0 };
+      row.dispatches += 1;
+      row.bytes += d.bytes;
+      kinds.set(kind, row);
+      bytes += d.bytes;
+    }
+    for (const c of this.copies) bytes += 2 * c.size;
+    return { bytes: bytes + 2 * 4 * sizeOf(this.result.shape), kinds };
   }
 
   /** Bytes of GPU memory the plan holds for the step's own tensors and uniforms. */
@@ -83,7 +111,7 @@ export class StepPlan {
    * One step. `prepare` encodes what must come before it (copying the batch into its slots);
    * the returned loss is a fresh tensor the caller disposes.
    */
-  run(prepare: (encoder: GPUCommandEncoder) => void): tf.Scalar {
+  run(prepare: (encoder: GPUCommandEncoder) => void): tf.Tensor {
     const encoder = openEncoder(this.b);
     prepare(encoder);
     const pass = encoder.beginComputePass();
@@ -96,12 +124,12 @@ export class StepPlan {
     return this.finish(encoder);
   }
 
-  /** The state copies and the loss, then one submit. */
-  finish(encoder: GPUCommandEncoder): tf.Scalar {
+  /** The state copies and a copy of the result, then one submit. */
+  finish(encoder: GPUCommandEncoder): tf.Tensor {
     for (const c of this.copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.size);
-    const loss = lossTensor(this.b, encoder, this.lossBuffer);
+    const out = resultTensor(this.b, encoder, this.result);
     this.b.submitQueue();
-    return loss;
+    return out;
   }
 
   /**
@@ -127,6 +155,17 @@ export class StepPlan {
     return pairs;
   }
 
+  /**
+   * Computes each BN layer's batch statistics from its forward conv's tiles (fuse-stats.ts).
+   * Returns how many layers it fused.
+   */
+  fuseStats(): number {
+    const { dispatches, owned, layers } = fuseStats(this.b.device, this.dispatches);
+    this.dispatches = dispatches;
+    this.owned.push(...owned);
+    return layers;
+  }
+
   dispose(): void {
     this.arena.destroy();
     for (const buffer of this.owned) buffer.destroy();
@@ -141,22 +180,24 @@ export function openEncoder(b: WebGpuInternals): GPUCommandEncoder {
   return b.commandEncoder!;
 }
 
-/** A new scalar tensor holding a copy of `source` (the next replay overwrites `source`). */
-function lossTensor(b: WebGpuInternals, encoder: GPUCommandEncoder, source: GPUBuffer) {
-  const info = b.makeTensorInfo([], 'float32');
-  encoder.copyBufferToBuffer(source, 0, bufferOf(b, info), 0, 4);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Scalar;
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A new tensor holding a copy of the result (the next replay overwrites the plan's buffer). */
+function resultTensor(b: WebGpuInternals, encoder: GPUCommandEncoder, r: Result) {
+  const info = b.makeTensorInfo(r.shape, r.dtype);
+  encoder.copyBufferToBuffer(r.buffer, 0, bufferOf(b, info), 0, 4 * sizeOf(r.shape));
+  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 export type Recorded =
-  { plan: StepPlan; loss: tf.Scalar } | { plan: null; loss: tf.Scalar; reason: string };
+  { plan: StepPlan; loss: tf.Tensor } | { plan: null; loss: tf.Tensor; reason: string };
 
 /**
  * Runs `step` once for real while recording it. Always returns the step's loss; returns a plan
  * too unless the step did something a replay could not repeat (then `reason` says what, and the
  * caller keeps stepping through tfjs).
  */
-export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
+export function record(b: WebGpuInternals, step: () => tf.Tensor): Recorded {
   const variables = Object.values(tf.engine().registeredVariables);
   for (const v of variables) detach(b, v);
   flush(b);
@@ -197,6 +238,7 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
         workgroups: [p.dispatch[0], p.dispatch[1] ?? 1, p.dispatch[2] ?? 1],
         key: p.shaderKey,
         buffers,
+        bytes: boundBytes(buffers),
         program,
         uniforms,
       });
@@ -210,7 +252,7 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
     readSync: (original, dataId) => (refusals.push('a readback'), original(dataId)),
     copyBuffer: (original, buffer) => (refusals.push('a buffer copy'), original(buffer)),
   });
-  let loss: tf.Scalar;
+  let loss: tf.Tensor;
   // tfjs puts off freeing a buffer that a pending dispatch uses until its next submit. Commands
   // on one queue run in order, so a buffer freed after its last reader is safe to hand to a
   // later dispatch at once (an arena buffer is never mapped or written from the host): the plan
@@ -257,12 +299,12 @@ export function record(b: WebGpuInternals, step: () => tf.Scalar): Recorded {
     }
   });
   tf.dispose(held);
-  const lossBuffer = bufferOf(b, loss);
+  const result = { buffer: bufferOf(b, loss), shape: loss.shape, dtype: loss.dtype };
   const plan = new StepPlan(
     b,
     dispatches,
     arena,
-    lossBuffer,
+    result,
     copies,
     [...outside.values()],
     boundVariables,
