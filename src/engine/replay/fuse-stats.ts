@@ -11,10 +11,10 @@
  * activation-sized reads of the statistics (0.27 GB) become ~11 MB of partial sums.
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
+import { REDUCE, REDUCE_THREADS as WG } from '../ops/wgsl';
 import { pipelineFor, sideOf, uniformBlock, uniformBuffer, type Side } from './fuse-grads';
 import { boundBytes, type PlanDispatch } from './fuse-sgd';
 
-const THREADS = 64;
 const TILE_ROWS = 64; // the generator's TM
 
 /** The conv's own WGSL, declared with `partials` beside its inputs, run as a whole program. */
@@ -40,34 +40,41 @@ fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid 
 
 /**
  * ScBnStats's output from the tiles: layer columns [o, o + c) of rows 0 (mean) and 1 (biased
- * variance) of the [2, t] chain, the other columns copied from the chain before it.
+ * variance) of the [2, total] chain, the other columns copied from the chain before it. One
+ * workgroup per channel, as ScBnStats: its threads stride over the tiles (2,048 per layer at
+ * batch 128 in stage 1) and reduce in workgroup memory, so no thread walks them alone.
  */
-function finalizeCode(o: number, t: number, c: number, rows: number): string {
+function finalizeCode(o: number, total: number, c: number, rows: number): string {
   const tiles = Math.ceil(rows / TILE_ROWS);
   return `
 @group(0) @binding(0) var<storage, read_write> result : array<f32>;
 @group(0) @binding(1) var<storage, read> partials : array<f32>;
 @group(0) @binding(2) var<storage, read> chain : array<f32>;
+${REDUCE}
 
 fn tileRows(p : i32) -> f32 { return f32(min(${TILE_ROWS}, ${rows} - ${TILE_ROWS} * p)); }
 
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(global_invocation_id) id : vec3<u32>) {
-  let j = i32(id.x);
-  if (j >= ${2 * t}) { return; }
-  let k = j % ${t};
-  if (k < ${o} || k >= ${o + c}) { result[j] = chain[j]; return; }
-  let ch = k - ${o};
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>) {
+  let t = i32(lid.x);
+  let ch = i32(wid.x);
+  for (var j = ch * ${WG} + t; j < ${2 * total}; j = j + ${c * WG}) {
+    let k = j % ${total};
+    if (k < ${o} || k >= ${o + c}) { result[j] = chain[j]; }
+  }
   var s = 0.0;
-  for (var p = 0; p < ${tiles}; p++) { s = s + tileRows(p) * partials[2 * p * ${c} + ch]; }
-  let mean = s / f32(${rows});
-  if (j < ${t}) { result[j] = mean; return; }
+  for (var p = t; p < ${tiles}; p = p + ${WG}) { s = s + tileRows(p) * partials[2 * p * ${c} + ch]; }
+  let mean = reduce2(t, s, 0.0).x / f32(${rows});
   var q = 0.0;
-  for (var p = 0; p < ${tiles}; p++) {
+  for (var p = t; p < ${tiles}; p = p + ${WG}) {
     let d = partials[2 * p * ${c} + ch] - mean;
     q = q + partials[(2 * p + 1) * ${c} + ch] + tileRows(p) * d * d;
   }
-  result[j] = q / f32(${rows});
+  let variance = reduce2(t, q, 0.0).x / f32(${rows});
+  if (t == 0) {
+    result[${o} + ch] = mean;
+    result[${total + o} + ch] = variance;
+  }
 }`;
 }
 
@@ -178,7 +185,7 @@ export function fuseStats(
         'main',
         [chainOut!, partials, chainIn!],
         null,
-        [Math.ceil((2 * t) / THREADS), 1, 1],
+        [m.program.columns, 1, 1],
         'ScBnStatsFinal',
         boundBytes([chainOut!, chainIn!]) + partialBytes(m.program),
       ),
