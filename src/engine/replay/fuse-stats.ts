@@ -8,7 +8,7 @@
  * ScBnStats's place combines the tiles into the same [2, T] chain (Chan, Golub and LeVeque's
  * pairwise update: M2 = Σ M2ₜ + Σ nₜ·(meanₜ − mean)²). Deviations are taken from each tile's own
  * mean, so the variance has no E[x²] − mean² cancellation. ResNet-56 at batch 128: the 55
- * activation-sized reads of the statistics (0.27 GB) become ~11 MB of partial sums.
+ * activation-sized reads of the statistics (0.27 GB) become ~10 MB of partial sums.
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
 import { REDUCE, REDUCE_THREADS as WG } from '../ops/wgsl';
