@@ -11,7 +11,13 @@
  * is), 52 dispatches fewer.
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
-import { boundBytes, type PlanDispatch } from './fuse-sgd';
+import {
+  boundBytes,
+  pipelineFor,
+  planDispatch,
+  uniformBuffer,
+  type PlanDispatch,
+} from './plan-dispatch';
 
 /** One side of a pair: its program, its recorded custom uniforms, and the buffers it bound. */
 export interface Side {
@@ -54,34 +60,6 @@ export function uniformBlock(
   const members = [...fields.keys()].map((n) => `${n} : i32,`).join(' ');
   return { struct: `struct Uniforms { NAN : f32, ${members} };`, data };
 }
-
-/**
- * A uniform buffer holding `data`, written once: a plan's dispatches keep theirs for every
- * replay. The caller (the plan) owns and destroys it.
- */
-export function uniformBuffer(device: GPUDevice, data: Int32Array<ArrayBuffer>): GPUBuffer {
-  const buffer = device.createBuffer({
-    size: data.byteLength,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  });
-  device.queue.writeBuffer(buffer, 0, data);
-  return buffer;
-}
-
-/** A compute pipeline for `code` (entry point `entry`), made once per device and code. */
-export function pipelineFor(device: GPUDevice, code: string, entry = '_start'): GPUComputePipeline {
-  const byCode = pipelines.get(device) ?? new Map<string, GPUComputePipeline>();
-  pipelines.set(device, byCode);
-  let p = byCode.get(code);
-  if (!p) {
-    const module = device.createShaderModule({ code });
-    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: entry } });
-    byCode.set(code, p);
-  }
-  return p;
-}
-
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
 /** WGSL `source` with each name in `map` replaced (whole identifiers, not `.x` swizzles). */
 function rename(source: string, map: Map<string, string>): string {
@@ -240,23 +218,19 @@ export function fuseGradPairs(
       out.push(dispatches[k]!);
       continue;
     }
-    const pipeline = pipelineFor(device, joined.code);
     const uniform = uniformBuffer(device, joined.uniformData);
     uniformBuffers.push(uniform);
-    const entries: GPUBindGroupEntry[] = joined.buffers.map((buffer, binding) => ({
-      binding,
-      resource: { buffer },
-    }));
-    entries.push({ binding: entries.length, resource: { buffer: uniform } });
-    out.push({
-      pipeline,
-      bindGroup: device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }),
-      workgroups: [joined.workgroups, 1, 1],
-      key: 'ScConvGradPair',
-      buffers: joined.buffers,
-      // dy, z and the BN sums, which both sides read, are bound (and counted) once.
-      bytes: boundBytes(joined.buffers),
-    });
+    out.push(
+      planDispatch(device, {
+        pipeline: pipelineFor(device, joined.code, '_start'),
+        buffers: joined.buffers,
+        uniform,
+        workgroups: [joined.workgroups, 1, 1],
+        key: 'ScConvGradPair',
+        // dy, z and the BN sums, which both sides read, are bound (and counted) once.
+        bytes: boundBytes(joined.buffers),
+      }),
+    );
     k++; // the input gradient is done too
   }
   return { dispatches: out, uniformBuffers, pairs: uniformBuffers.length };

@@ -7,28 +7,7 @@
  * share one dispatch. The arithmetic is the same expressions in the same order (ops/fused.ts),
  * so the result is too.
  */
-/** Bytes of the distinct buffers in `buffers` (a buffer bound twice is read once). */
-export function boundBytes(buffers: GPUBuffer[]): number {
-  return [...new Set(buffers)].reduce((n, b) => n + b.size, 0);
-}
-
-export interface PlanDispatch {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  workgroups: [number, number, number];
-  /** The program's shader key (tfjs's), or this module's name for a fused dispatch. */
-  key: string;
-  /** Bound buffers in binding order: output, then inputs (uniforms not included). */
-  buffers: GPUBuffer[];
-  /**
-   * Bytes the dispatch binds for reading and writing: each distinct storage buffer once, twice
-   * where it is updated in place (read, then written). The plan's traffic (`StepPlan.traffic`).
-   */
-  bytes: number;
-  /** The tfjs program recorded, and the uniforms of its own it was given (for fuse-grads.ts). */
-  program?: object;
-  uniforms?: unknown;
-}
+import { pipelineFor, planDispatch, type PlanDispatch } from './plan-dispatch';
 
 const THREADS = 64;
 
@@ -73,41 +52,18 @@ fn main(@builtin(global_invocation_id) id : vec3<u32>) {
 }`;
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-function pipelineFor(device: GPUDevice, partials: number[]): GPUComputePipeline {
-  const byKey = pipelines.get(device) ?? new Map<string, GPUComputePipeline>();
-  pipelines.set(device, byKey);
-  const key = partials.join('_');
-  let p = byKey.get(key);
-  if (!p) {
-    const module = device.createShaderModule({ code: kernel(partials) });
-    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    byKey.set(key, p);
-  }
-  return p;
-}
-
 /** One dispatch of the in-place kernel for the parameters `[w, v, g]` given, in order. */
 function inPlace(device: GPUDevice, params: GPUBuffer[][], hyper: GPUBuffer): PlanDispatch {
-  const pipeline = pipelineFor(
-    device,
-    params.map(([w, , g]) => g!.size / w!.size),
-  );
-  const buffers = [...params.flat(), hyper];
+  const code = kernel(params.map(([w, , g]) => g!.size / w!.size));
   const elements = params.reduce((n, [w]) => n + w!.size / 4, 0);
-  return {
-    pipeline,
-    bindGroup: device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }),
+  return planDispatch(device, {
+    pipeline: pipelineFor(device, code, 'main'),
+    buffers: [...params.flat(), hyper],
     workgroups: [Math.ceil(elements / THREADS), 1, 1],
     key: params.length === 1 ? 'ScSgdInPlace' : 'ScSgdInPlace2',
-    buffers,
     // w and v are read and written, the partials and [lr, momentum, wd] read.
     bytes: params.reduce((n, [w, v, g]) => n + 2 * w!.size + 2 * v!.size + g!.size, hyper.size),
-  };
+  });
 }
 
 /**

@@ -12,8 +12,14 @@
  */
 import { ImplicitGemmProgram } from '../ops/implicit-gemm';
 import { REDUCE, REDUCE_THREADS as WG } from '../ops/wgsl';
-import { pipelineFor, sideOf, uniformBlock, uniformBuffer, type Side } from './fuse-grads';
-import { boundBytes, type PlanDispatch } from './fuse-sgd';
+import { sideOf, uniformBlock, type Side } from './fuse-grads';
+import {
+  boundBytes,
+  pipelineFor,
+  planDispatch,
+  uniformBuffer,
+  type PlanDispatch,
+} from './plan-dispatch';
 
 const TILE_ROWS = 64; // the generator's TM
 
@@ -76,32 +82,6 @@ fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wi
     result[${total + o} + ch] = variance;
   }
 }`;
-}
-
-function dispatchOf(
-  device: GPUDevice,
-  code: string,
-  entry: string,
-  buffers: GPUBuffer[],
-  uniform: GPUBuffer | null,
-  workgroups: [number, number, number],
-  key: string,
-  bytes: number,
-): PlanDispatch {
-  const pipeline = pipelineFor(device, code, entry);
-  const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({
-    binding,
-    resource: { buffer },
-  }));
-  if (uniform) entries.push({ binding: entries.length, resource: { buffer: uniform } });
-  return {
-    pipeline,
-    bindGroup: device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }),
-    workgroups,
-    key,
-    buffers,
-    bytes,
-  };
 }
 
 /** The slot uniforms ScBnStats was recorded with: [offset, total, …]. */
@@ -168,27 +148,26 @@ export function fuseStats(
     const [chainOut, , chainIn] = m.stats.buffers;
     const [o, t] = m.slot;
     out.push(
-      dispatchOf(
-        device,
-        convCode(m.program, m.block.struct),
-        '_start',
-        [...m.conv.buffers, partials],
+      planDispatch(device, {
+        pipeline: pipelineFor(device, convCode(m.program, m.block.struct), '_start'),
+        buffers: [...m.conv.buffers, partials],
         uniform,
-        dispatches[k]!.workgroups,
-        'ScConvTileStats',
+        workgroups: dispatches[k]!.workgroups,
+        key: 'ScConvTileStats',
         // The shared partials buffer is sized for the largest layer: count this layer's part.
-        boundBytes(m.conv.buffers) + partialBytes(m.program),
-      ),
-      dispatchOf(
-        device,
-        finalizeCode(o, t, m.program.columns, m.program.rows),
-        'main',
-        [chainOut!, partials, chainIn!],
-        null,
-        [m.program.columns, 1, 1],
-        'ScBnStatsFinal',
-        boundBytes([chainOut!, chainIn!]) + partialBytes(m.program),
-      ),
+        bytes: boundBytes(m.conv.buffers) + partialBytes(m.program),
+      }),
+      planDispatch(device, {
+        pipeline: pipelineFor(
+          device,
+          finalizeCode(o, t, m.program.columns, m.program.rows),
+          'main',
+        ),
+        buffers: [chainOut!, partials, chainIn!],
+        workgroups: [m.program.columns, 1, 1],
+        key: 'ScBnStatsFinal',
+        bytes: boundBytes([chainOut!, chainIn!]) + partialBytes(m.program),
+      }),
     );
     layers++;
     k++; // the statistics are done too

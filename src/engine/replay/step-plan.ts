@@ -22,7 +22,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Arena, recordInto } from './arena';
 import { fuseGradPairs } from './fuse-grads';
 import { fuseStats } from './fuse-stats';
-import { boundBytes, fuseSgd, type PlanDispatch } from './fuse-sgd';
+import { fuseSgd } from './fuse-sgd';
+import { boundBytes, type PlanDispatch } from './plan-dispatch';
 import { bufferOf, flush, type ProgramLike, type WebGpuInternals } from './internals';
 
 /** A tensor made before recording that the plan binds: it must still be there at each replay. */
