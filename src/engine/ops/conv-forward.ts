@@ -26,17 +26,72 @@ import { chooseImpl, registerWebGpuKernel, type ImplOption } from './kernels';
 const KERNEL_BN = 'ScConvBnInput';
 const KERNEL_PLAIN = 'ScConv';
 
+/**
+ * A plain conv whose input x = relu(BN(z) (+ h)) a replayed plan computes as the conv loads it
+ * (replay/fuse-apply.ts): z is bound as `x`, BN's stats and γ, β as input-bn.ts's, h as `R`,
+ * and the value loaded at the centre tap is stored to `aOut`, so x is still written once.
+ */
+export interface ApplyOnLoad {
+  residual: boolean;
+}
+
+/** The geometry each plain forward conv program was made for (fuse-apply.ts rebuilds it). */
+const geometries = new WeakMap<ImplicitGemmProgram, ConvGeometry>();
+
+export function forwardGeometry(p: ImplicitGemmProgram): ConvGeometry | undefined {
+  return geometries.get(p);
+}
+
+/**
+ * The centre tap's m / Ci, where the gathered input pixel is the output pixel itself, or null
+ * if no tap is (a stride, a size change, an even filter): `ApplyOnLoad` needs one.
+ */
+export function centreTap(g: ConvGeometry): number | null {
+  const same =
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth &&
+    g.padTop * 2 + 1 === g.filterHeight &&
+    g.padLeft * 2 + 1 === g.filterWidth;
+  return same ? g.padTop * g.filterWidth + g.padLeft : null;
+}
+
 /** The forward conv as an implicit GEMM: rows are output pixels, m = (kh, kw, ci). */
-function convProgram(g: ConvGeometry, bn: boolean): ImplicitGemmProgram {
+export function convProgram(
+  g: ConvGeometry,
+  bn: boolean,
+  apply?: ApplyOnLoad,
+): ImplicitGemmProgram {
   const k = g.batch * g.outHeight * g.outWidth;
   const m = g.filterHeight * g.filterWidth * g.inChannels;
   const co = g.outChannels;
-  const x = `x[((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci]`;
-  const prologue = bn ? inputBnWgsl(g.inChannels) : null;
-  return new ImplicitGemmProgram({
-    shaderKey: `${bn ? KERNEL_BN : KERNEL_PLAIN}_${GEOMETRY_KEYS.map((name) => g[name]).join('_')}`,
-    variableNames: ['x', 'W', ...(bn ? INPUT_BN_VARIABLES : [])],
-    ...(bn ? { uniforms: INPUT_BN_UNIFORMS } : {}),
+  const src = `((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci`;
+  const x = `x[${src}]`;
+  const prologue = bn || apply ? inputBnWgsl(g.inChannels) : null;
+  const centre = centreTap(g);
+  const load = apply
+    ? `
+                let k = inBnK[ci];
+                var y = k.z * ((${x} - k.x) * k.y) + k.w;
+                ${apply.residual ? `y = y + R[${src}];` : ''}
+                y = max(y, 0.0);
+                v = y;
+                if (m / ${g.inChannels} == ${centre}) { aOut[${src}] = y; }`
+    : `v = ${bn ? `inputBn(${x}, ci)` : x};`;
+  const variant = apply
+    ? `${KERNEL_PLAIN}Apply${apply.residual ? 'Res' : ''}`
+    : bn
+      ? KERNEL_BN
+      : KERNEL_PLAIN;
+  const variables = apply
+    ? ['x', 'W', ...INPUT_BN_VARIABLES, ...(apply.residual ? ['R'] : []), 'aOut']
+    : ['x', 'W', ...(bn ? INPUT_BN_VARIABLES : [])];
+  const program = new ImplicitGemmProgram({
+    shaderKey: `${variant}_${GEOMETRY_KEYS.map((name) => g[name]).join('_')}`,
+    variableNames: variables,
+    ...(apply ? { writes: ['aOut'] } : {}),
+    ...(bn || apply ? { uniforms: INPUT_BN_UNIFORMS } : {}),
     outputShape: [g.batch, g.outHeight, g.outWidth, co],
     K: k,
     N: co,
@@ -54,11 +109,13 @@ function convProgram(g: ConvGeometry, bn: boolean): ImplicitGemmProgram {
               let iy = oy * ${g.strideHeight} + kh - ${g.padTop};
               let ix = ox * ${g.strideWidth} + kw - ${g.padLeft};
               if (iy >= 0 && iy < ${g.inHeight} && ix >= 0 && ix < ${g.inWidth}) {
-                v = ${bn ? `inputBn(${x}, ci)` : x};
+                ${load}
               }`,
     loadB: `v = W[m * ${co} + bn];`,
     flops: 2 * k * co * m,
   });
+  if (!bn && !apply) geometries.set(program, g);
+  return program;
 }
 
 /** `ScConvBnInput`: attributes are the geometry; inputs x (z), W, the BN stats and params. */

@@ -20,6 +20,8 @@ export interface GemmSpec {
   /** Pipeline key: every constant baked into the WGSL must be in it. */
   shaderKey: string;
   variableNames: string[];
+  /** Of those, the ones the loads also write (a plan binds them read_write: fuse-apply.ts). */
+  writes?: string[];
   /** Extra uniform fields (WGSL struct members), if the loads read any. */
   uniforms?: string;
   outputShape: number[];
@@ -51,6 +53,25 @@ export interface GemmSpec {
    * `partials` [tiles of K, 2, N] (a binding only a replayed plan declares: replay/fuse-stats.ts).
    */
   tileStats?: boolean;
+  /** Also reduce a BN layer's backward sums over each tile (`TileSums`). */
+  tileSums?: TileSums;
+}
+
+/**
+ * The output is the gradient at a BN + ReLU layer's output (before its mask), and each
+ * workgroup also writes its tile's per-column Σdy·x̂ and Σdy, dy the value masked by
+ * γ·x̂ + β > 0 (flat-bn.ts's `bnSums`, whose mask is `bnApply`'s), to `partials` [tiles of K,
+ * 2, N] (a binding only a replayed plan declares: replay/fuse-sums.ts).
+ */
+export interface TileSums {
+  /** The binding the tile reads the layer's input z from (a variable it adds: same shape). */
+  x: string;
+  /** The binding of a [6, T] BN sums chain whose rows 2–5 hold the layer's stats and γ, β. */
+  sums: string;
+  /** The layer's offset in T, and T. */
+  offset: number;
+  total: number;
+  eps: number;
 }
 
 /** Output columns per workgroup for N columns (16 and 32 channels are common in CIFAR ResNets). */
@@ -98,6 +119,26 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     return new ImplicitGemmProgram({ ...this.spec, shaderKey: key, tileStats: true });
   }
 
+  /**
+   * This program writing its output's per-tile BN backward sums too (`TileSums`), reading z
+   * from a new last variable `t.x`; null where an epilogue changes the stored values or a tile
+   * is split.
+   */
+  withTileSums(t: TileSums): ImplicitGemmProgram | null {
+    if (this.spec.epilogue || (this.spec.split?.splits ?? 1) > 1) return null;
+    return new ImplicitGemmProgram({
+      ...this.spec,
+      shaderKey: `${this.spec.shaderKey}_tileSums_${t.offset}_${t.total}`,
+      variableNames: [...this.spec.variableNames, t.x],
+      tileSums: t,
+    });
+  }
+
+  /** Variables the loads write as well as read. */
+  get writes(): string[] {
+    return this.spec.writes ?? [];
+  }
+
   /** N and K of the product: output columns (channels) and rows (pixels). */
   get columns(): number {
     return this.spec.N;
@@ -137,7 +178,6 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
       var<workgroup> As : array<f32, ${TILE_K * TILE_M}>;
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
-      ${s.tileStats ? `var<workgroup> gemmSt : array<f32, ${wy * tn}>;\n      var<workgroup> gemmMt : array<f32, ${tn}>;` : ''}
       ${s.helpers}
 
       fn store(base : i32, k : i32, n : i32, value : f32) {
@@ -209,41 +249,87 @@ export class ImplicitGemmProgram implements WebGPUProgram {
         let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
         ${each((i, j) => `store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
         ${s.tileStats ? tileStatsWgsl(wy, wx, each) : ''}
+        ${s.tileSums ? tileSumsWgsl(s.tileSums, wy, wx, each) : ''}
       }`;
   }
 }
+
+type Each = (f: (i: number, j: number) => string) => string;
+const LANES = [...Array(PER_THREAD).keys()];
+
+/**
+ * WGSL adding each thread's per-column registers `name`0..3 over the tile's rows into `name`All
+ * (threads tid < TN, column n0 + tid). It stages them in As, free once the product's last
+ * barrier has passed, so the tile reductions need no workgroup memory of their own.
+ */
+function gatherColumns(name: string, wx: number, wy: number): string {
+  return `
+        ${LANES.map((j) => `As[ty * TN + tx + ${j * wx}] = ${name}${j};`).join('\n')}
+        workgroupBarrier();
+        var ${name}All = 0.0;
+        if (tid < TN) { for (var r = 0; r < ${wy}; r++) { ${name}All = ${name}All + As[r * TN + tid]; } }
+        workgroupBarrier();`;
+}
+
+/** WGSL: is the output row of register row i inside the product? */
+const rowValid = (i: number, wy: number) => `k0 + ty + ${i * wy} < GEMM_K`;
 
 /**
  * The tile's per-column mean and sum of squared deviations from it (two passes over the
  * registers, so no cancellation), for the plan's BN statistics (replay/fuse-stats.ts combines
  * the tiles as Chan et al.'s parallel variance does). Runs after the stores, in uniform control
- * flow: every thread reaches its barriers.
+ * flow: every thread reaches its barriers. The tile's means wait in Bs.
  */
-function tileStatsWgsl(
-  wy: number,
-  wx: number,
-  each: (f: (i: number, j: number) => string) => string,
-) {
-  const lanes = [...Array(PER_THREAD).keys()];
-  const valid = (i: number) => `k0 + ty + ${i * wy} < GEMM_K`;
-  const gather = (name: string) => `
-        ${lanes.map((j) => `gemmSt[ty * TN + tx + ${j * wx}] = ${name}${j};`).join('\n')}
-        workgroupBarrier();
-        var ${name}All = 0.0;
-        if (tid < TN) { for (var r = 0; r < ${wy}; r++) { ${name}All = ${name}All + gemmSt[r * TN + tid]; } }`;
+function tileStatsWgsl(wy: number, wx: number, each: Each) {
   return `
         let tileRows = f32(min(TM, GEMM_K - k0));
-        ${lanes.map((j) => `var s${j} = 0.0;`).join('\n')}
-        ${each((i, j) => `if (${valid(i)}) { s${j} = s${j} + c${i}_${j}; }`)}
-        ${gather('s')}
-        if (tid < TN) { gemmMt[tid] = sAll / tileRows; }
+        ${LANES.map((j) => `var s${j} = 0.0;`).join('\n')}
+        ${each((i, j) => `if (${rowValid(i, wy)}) { s${j} = s${j} + c${i}_${j}; }`)}
+        ${gatherColumns('s', wx, wy)}
+        if (tid < TN) { Bs[tid] = sAll / tileRows; }
         workgroupBarrier();
-        ${lanes.map((j) => `var q${j} = 0.0;`).join('\n')}
-        ${each((i, j) => `if (${valid(i)}) { let d = c${i}_${j} - gemmMt[tx + ${j * wx}]; q${j} = q${j} + d * d; }`)}
-        ${gather('q')}
+        ${LANES.map((j) => `var q${j} = 0.0;`).join('\n')}
+        ${each((i, j) => `if (${rowValid(i, wy)}) { let d = c${i}_${j} - Bs[tx + ${j * wx}]; q${j} = q${j} + d * d; }`)}
+        ${gatherColumns('q', wx, wy)}
         if (tid < TN && n0 + tid < GEMM_N) {
           let at = i32(workgroupId.y) * 2 * GEMM_N + n0 + tid;
-          partials[at] = gemmMt[tid];
+          partials[at] = Bs[tid];
           partials[at + GEMM_N] = qAll;
+        }`;
+}
+
+/**
+ * The tile's per-column BN backward sums (`TileSums`): Σdy·x̂ then Σdy, with x̂ and the mask
+ * computed by the expressions `bnSums` uses. Runs after the stores, in uniform control flow.
+ */
+function tileSumsWgsl(t: TileSums, wy: number, wx: number, each: Each) {
+  const at = (row: number) => `${t.sums}[${row * t.total + t.offset} + nc]`;
+  return `
+        ${LANES.map(
+          (j) => `
+        var mu${j} = 0.0; var rs${j} = 0.0; var ga${j} = 0.0; var be${j} = 0.0;
+        if (n0 + tx + ${j * wx} < GEMM_N) {
+          let nc = n0 + tx + ${j * wx};
+          mu${j} = ${at(2)};
+          rs${j} = inverseSqrt(${at(3)} + ${t.eps});
+          ga${j} = ${at(4)};
+          be${j} = ${at(5)};
+        }
+        var dx${j} = 0.0; var d${j} = 0.0;`,
+        ).join('')}
+        ${each(
+          (i, j) => `if (${rowValid(i, wy)} && n0 + tx + ${j * wx} < GEMM_N) {
+          let xh = (${t.x}[(k0 + ty + ${i * wy}) * GEMM_N + n0 + tx + ${j * wx}] - mu${j}) * rs${j};
+          let dy = select(0.0, c${i}_${j}, ga${j} * xh + be${j} > 0.0);
+          dx${j} = dx${j} + dy * xh;
+          d${j} = d${j} + dy;
+        }`,
+        )}
+        ${gatherColumns('dx', wx, wy)}
+        ${gatherColumns('d', wx, wy)}
+        if (tid < TN && n0 + tid < GEMM_N) {
+          let at = i32(workgroupId.y) * 2 * GEMM_N + n0 + tid;
+          partials[at] = dxAll;
+          partials[at + GEMM_N] = dAll;
         }`;
 }

@@ -18,6 +18,7 @@ import {
   uniformBuffer,
   type PlanDispatch,
 } from './plan-dispatch';
+import { sumsFusion } from './fuse-sums';
 
 /** One side of a pair: its program, its recorded custom uniforms, and the buffers it bound. */
 export interface Side {
@@ -116,9 +117,9 @@ interface Joined {
 /**
  * The joint shader of filter gradient `f` and input gradient `i`, or null where they cannot
  * share one: different workgroup shapes, different BN layer, too many bindings, workgroups or
- * bytes of workgroup memory.
+ * bytes of workgroup memory. `partials`: `i` also writes tile sums there (fuse-sums.ts).
  */
-function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
+function join(f: Side, i: Side, limits: GPUSupportedLimits, partials?: GPUBuffer): Joined | null {
   const [fw, iw] = [f.program.workgroupSize, i.program.workgroupSize];
   if (fw.join() !== iw.join()) return null;
   // Workgroup memory: arrays declared alike are shared, and the rest must fit the device's limit.
@@ -150,7 +151,8 @@ function join(f: Side, i: Side, limits: GPUSupportedLimits): Joined | null {
   };
   const fMap = bindingsOf(f, 'resultF');
   const iMap = bindingsOf(i, 'resultI');
-  if (inputs.length + 2 > limits.maxStorageBuffersPerShaderStage) return null;
+  const outputs = partials ? 3 : 2;
+  if (inputs.length + outputs > limits.maxStorageBuffersPerShaderStage) return null;
   const uniforms = uniformBlock([f, i]);
   if (!uniforms) return null;
   const [fd, id] = [f.program.dispatch, i.program.dispatch];
@@ -164,7 +166,8 @@ ${uniforms.struct}
 @group(0) @binding(0) var<storage, read_write> resultF : array<f32>;
 @group(0) @binding(1) var<storage, read_write> resultI : array<f32>;
 ${names.map((n, k) => `@group(0) @binding(${k + 2}) var<storage, read> ${n} : array<f32>;`).join('\n')}
-@group(0) @binding(${names.length + 2}) var<uniform> uniforms : Uniforms;
+${partials ? `@group(0) @binding(${names.length + 2}) var<storage, read_write> partials : array<f32>;` : ''}
+@group(0) @binding(${names.length + outputs}) var<uniform> uniforms : Uniforms;
 var<private> localIndex : u32;
 var<private> workgroupId : vec3<u32>;
 ${body(fCode, 'F_', fMap, shared, false)}
@@ -184,7 +187,7 @@ fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid 
 }`;
   return {
     code,
-    buffers: [f.buffers[0]!, i.buffers[0]!, ...inputs],
+    buffers: [f.buffers[0]!, i.buffers[0]!, ...inputs, ...(partials ? [partials] : [])],
     uniformData: uniforms.data,
     workgroups,
   };
@@ -202,24 +205,42 @@ export function sideOf(d: PlanDispatch | undefined, key: string): Side | null {
 
 /**
  * The plan's dispatches with each unit's filter and input gradients (recorded back to back) in
- * one dispatch, and the uniform buffers made for them (the plan owns and destroys them).
+ * one dispatch, a block's first BN sums taken from its second unit's pair where they can be
+ * (fuse-sums.ts), and the buffers made for them (the plan owns and destroys them).
  */
 export function fuseGradPairs(
   device: GPUDevice,
   dispatches: PlanDispatch[],
-): { dispatches: PlanDispatch[]; uniformBuffers: GPUBuffer[]; pairs: number } {
+): { dispatches: PlanDispatch[]; owned: GPUBuffer[]; pairs: number; sums: number } {
+  const fusions = dispatches.map((_, k) => {
+    const f = sideOf(dispatches[k], 'scConvFilterGrad_');
+    const i = sideOf(dispatches[k + 1], 'ScConvInputGrad_');
+    return f && i ? sumsFusion(dispatches, k, f, i) : null;
+  });
+  // One partials buffer serves every layer: a layer's tiles are dead once its finalize has run,
+  // and no other pair writes them in between (`pending`).
+  const size = Math.max(0, ...fusions.map((s) => s?.partialBytes ?? 0));
+  const partials = size ? device.createBuffer({ size, usage: GPUBufferUsage.STORAGE }) : null;
+  const owned: GPUBuffer[] = partials ? [partials] : [];
+  const finals = new Map<number, PlanDispatch>();
   const out: PlanDispatch[] = [];
-  const uniformBuffers: GPUBuffer[] = [];
+  let [pairs, pending] = [0, -1];
   for (let k = 0; k < dispatches.length; k++) {
     const f = sideOf(dispatches[k], 'scConvFilterGrad_');
     const i = sideOf(dispatches[k + 1], 'ScConvInputGrad_');
-    const joined = f && i ? join(f, i, device.limits) : null;
+    const fusion = partials && k > pending ? fusions[k] : null;
+    let joined = f && fusion ? join(f, fusion.side, device.limits, partials!) : null;
+    if (joined) {
+      finals.set(fusion!.at, fusion!.finalize(device, partials!));
+      pending = fusion!.at;
+    } else joined = f && i ? join(f, i, device.limits) : null;
     if (!joined) {
-      out.push(dispatches[k]!);
+      out.push(finals.get(k) ?? dispatches[k]!);
       continue;
     }
     const uniform = uniformBuffer(device, joined.uniformData);
-    uniformBuffers.push(uniform);
+    owned.push(uniform);
+    const tiles = joined.buffers.at(-1) === partials ? fusion!.partialBytes : 0;
     out.push(
       planDispatch(device, {
         pipeline: pipelineFor(device, joined.code, '_start'),
@@ -227,11 +248,13 @@ export function fuseGradPairs(
         uniform,
         workgroups: [joined.workgroups, 1, 1],
         key: 'ScConvGradPair',
-        // dy, z and the BN sums, which both sides read, are bound (and counted) once.
-        bytes: boundBytes(joined.buffers),
+        // dy, z and the BN sums, which both sides read, are bound (and counted) once; the shared
+        // partials buffer is sized for the largest layer: count this layer's part.
+        bytes: boundBytes(joined.buffers.filter((b) => b !== partials)) + tiles,
       }),
     );
+    pairs++;
     k++; // the input gradient is done too
   }
-  return { dispatches: out, uniformBuffers, pairs: uniformBuffers.length };
+  return { dispatches: out, owned, pairs, sums: finals.size };
 }

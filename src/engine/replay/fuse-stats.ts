@@ -15,6 +15,7 @@ import { REDUCE, REDUCE_THREADS as WG } from '../ops/wgsl';
 import { sideOf, uniformBlock, type Side } from './fuse-grads';
 import {
   boundBytes,
+  gemmCode,
   pipelineFor,
   planDispatch,
   uniformBuffer,
@@ -22,27 +23,6 @@ import {
 } from './plan-dispatch';
 
 const TILE_ROWS = 64; // the generator's TM
-
-/** The conv's own WGSL, declared with `partials` beside its inputs, run as a whole program. */
-function convCode(program: ImplicitGemmProgram, struct: string): string {
-  const n = program.variableNames.length;
-  const [x, y, z] = program.workgroupSize;
-  return `
-${struct}
-@group(0) @binding(0) var<storage, read_write> result : array<f32>;
-${program.variableNames.map((v, k) => `@group(0) @binding(${k + 1}) var<storage, read> ${v} : array<f32>;`).join('\n')}
-@group(0) @binding(${n + 1}) var<storage, read_write> partials : array<f32>;
-@group(0) @binding(${n + 2}) var<uniform> uniforms : Uniforms;
-var<private> localIndex : u32;
-var<private> workgroupId : vec3<u32>;
-${program.getUserCode()}
-@compute @workgroup_size(${x}, ${y}, ${z})
-fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid : vec3<u32>) {
-  localIndex = li;
-  workgroupId = wid;
-  main();
-}`;
-}
 
 /**
  * ScBnStats's output from the tiles: layer columns [o, o + c) of rows 0 (mean) and 1 (biased
@@ -149,7 +129,7 @@ export function fuseStats(
     const [o, t] = m.slot;
     out.push(
       planDispatch(device, {
-        pipeline: pipelineFor(device, convCode(m.program, m.block.struct), '_start'),
+        pipeline: pipelineFor(device, gemmCode(m.program, m.block.struct, true), '_start'),
         buffers: [...m.conv.buffers, partials],
         uniform,
         workgroups: dispatches[k]!.workgroups,

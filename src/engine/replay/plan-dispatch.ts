@@ -3,6 +3,8 @@
  * recording (fuse-sgd.ts, fuse-grads.ts, fuse-stats.ts) share to make their own: pipelines
  * compiled once per device and shader, bind groups, write-once uniform buffers, byte counts.
  */
+import type { ImplicitGemmProgram } from '../ops/implicit-gemm';
+
 export interface PlanDispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
@@ -53,6 +55,36 @@ export function uniformBuffer(device: GPUDevice, data: Int32Array<ArrayBuffer>):
   });
   device.queue.writeBuffer(buffer, 0, data);
   return buffer;
+}
+
+/**
+ * A tfjs program's own WGSL (an implicit GEMM: ops/implicit-gemm.ts) as a whole shader, its
+ * bindings declared as tfjs would (output, inputs, uniforms) but for the inputs its loads write
+ * (`writes`, read_write) and, with `partials`, a per-tile output after the inputs.
+ */
+export function gemmCode(program: ImplicitGemmProgram, struct: string, partials: boolean): string {
+  const n = program.variableNames.length;
+  const [x, y, z] = program.workgroupSize;
+  const access = (v: string) => (program.writes.includes(v) ? 'read_write' : 'read');
+  const bindings = program.variableNames.map(
+    (v, k) => `@group(0) @binding(${k + 1}) var<storage, ${access(v)}> ${v} : array<f32>;`,
+  );
+  if (partials)
+    bindings.push(`@group(0) @binding(${n + 1}) var<storage, read_write> partials : array<f32>;`);
+  return `
+${struct}
+@group(0) @binding(0) var<storage, read_write> result : array<f32>;
+${bindings.join('\n')}
+@group(0) @binding(${bindings.length + 1}) var<uniform> uniforms : Uniforms;
+var<private> localIndex : u32;
+var<private> workgroupId : vec3<u32>;
+${program.getUserCode()}
+@compute @workgroup_size(${x}, ${y}, ${z})
+fn _start(@builtin(local_invocation_index) li : u32, @builtin(workgroup_id) wid : vec3<u32>) {
+  localIndex = li;
+  workgroupId = wid;
+  main();
+}`;
 }
 
 /** What a pass's own dispatch is: its pipeline, bindings and size. */

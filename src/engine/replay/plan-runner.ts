@@ -26,6 +26,10 @@ export interface ReplayStatus {
   gradPairs: number;
   /** BN layers whose batch statistics come from their conv's tiles (fuse-stats.ts). */
   statsFused: number;
+  /** Block outputs computed by the next conv as it loads them (fuse-apply.ts). */
+  applyFused: number;
+  /** BN layers whose backward sums come from their dy's producing tiles (fuse-sums.ts). */
+  sumsFused: number;
   recordings: number;
   replays: number;
   /** Why the body could not be recorded (it then always runs through tfjs). */
@@ -43,6 +47,8 @@ export class PlanRunner {
     sgdDispatches: 0,
     gradPairs: 0,
     statsFused: 0,
+    sumsFused: 0,
+    applyFused: 0,
     recordings: 0,
     replays: 0,
     refused: null,
@@ -76,7 +82,10 @@ export class PlanRunner {
       this.plan = plan;
       this.status.fusedSgd = plan.fuseSgd();
       this.status.sgdDispatches = plan.sgdDispatches;
-      this.status.gradPairs = plan.fuseGrads();
+      const grads = plan.fuseGrads();
+      this.status.gradPairs = grads.pairs;
+      this.status.sumsFused = grads.sums;
+      this.status.applyFused = plan.fuseApply();
       this.status.statsFused = plan.fuseStats();
       this.status.dispatches = plan.dispatchCount;
       this.status.bytes = plan.bytes;

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Arena, recordInto } from './arena';
+import { fuseApply } from './fuse-apply';
 import { fuseGradPairs } from './fuse-grads';
 import { fuseStats } from './fuse-stats';
 import { fuseSgd } from './fuse-sgd';
@@ -146,14 +147,25 @@ export class StepPlan {
   }
 
   /**
-   * Joins each conv unit's filter and input gradients into one dispatch (fuse-grads.ts). Returns
-   * how many pairs it joined.
+   * Joins each conv unit's filter and input gradients into one dispatch (fuse-grads.ts), with a
+   * block's first BN sums in its second unit's pair (fuse-sums.ts). Returns how many of each.
    */
-  fuseGrads(): number {
-    const { dispatches, uniformBuffers, pairs } = fuseGradPairs(this.b.device, this.dispatches);
+  fuseGrads(): { pairs: number; sums: number } {
+    const { dispatches, owned, pairs, sums } = fuseGradPairs(this.b.device, this.dispatches);
     this.dispatches = dispatches;
-    this.owned.push(...uniformBuffers);
-    return pairs;
+    this.owned.push(...owned);
+    return { pairs, sums };
+  }
+
+  /**
+   * Has each block output computed by the next conv as it loads it (fuse-apply.ts). Returns how
+   * many ScBnApply kernels it removed.
+   */
+  fuseApply(): number {
+    const { dispatches, owned, layers } = fuseApply(this.b.device, this.dispatches);
+    this.dispatches = dispatches;
+    this.owned.push(...owned);
+    return layers;
   }
 
   /**
