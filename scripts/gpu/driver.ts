@@ -4,7 +4,7 @@
  *   probe [--size N]              adapter, features, and a ~1 s matmul (GFLOP/s) to prove the GPU
  *   bench [bench flags]           exactly `npm run bench` (scripts/bench/run.ts)
  *   train --batch B --steps N     engine ResNet training images/s (one readback at the end)
- *   profile --batch B             GPU ms per kernel family of one engine step (timestamp queries)
+ *   profile --batch B             GPU ms per kernel kind of one replayed step (timestamp queries)
  *   convs --batch B               forward conv vs input/filter gradients at ResNet-56 shapes
  *   convgrad --batch B            tfjs's filter gradient vs the engine's tiled kernel, per layer
  *   inputgrad --batch B           tfjs's naive input gradient vs its MM kernel, per layer
@@ -165,8 +165,8 @@ async function probe(argv: string[]): Promise<void> {
   log(JSON.stringify({ probe: adapter, matmulGflops: Math.round(gflops) }));
 }
 
-/** `replay`: the recorded step (the default); a per-kernel profile needs tfjs's own path. */
-function makeTrainer(depth: number, replay = true): { step: TrainStep; dispose: () => void } {
+/** The engine's step, recorded and replayed on WebGPU as the lab runs it. */
+function makeTrainer(depth: number): { step: TrainStep; dispose: () => void } {
   const model = buildModel(`resnet${depth}` as ModelId, 10, SEED);
   const step = createTrainStep(model, {
     weightDecay: WEIGHT_DECAY,
@@ -174,7 +174,6 @@ function makeTrainer(depth: number, replay = true): { step: TrainStep; dispose: 
     dataset: 'cifar10',
     augment: true,
     seed: SEED,
-    replay,
   });
   return {
     step,
@@ -237,34 +236,37 @@ async function train(argv: string[]): Promise<void> {
   log(JSON.stringify(result));
 }
 
+/**
+ * GPU time per kernel kind of one replayed step: the plan the lab runs, each dispatch in a timed
+ * pass of its own (engine/replay/plan-timing.ts).
+ */
 async function profile(argv: string[]): Promise<void> {
   const a = flags(argv);
-  const adapter = await setUp();
-  if (!(adapter.features as string[]).includes('timestamp-query'))
-    log('warning: no timestamp-query feature; kernel times will read 0');
+  await setUp();
   useFilterGrad(a.filterGrad);
-  const { step, dispose } = makeTrainer(a.depth, false);
+  const { step, dispose } = makeTrainer(a.depth);
   const { x, y } = randomBatch(a.batch);
-  for (let i = 0; i < Math.max(1, a.warmup); i++) {
+  // Through tfjs, recorded, then replayed: the timed step is a replay.
+  for (let i = 0; i < Math.max(3, a.warmup); i++) {
     const loss = step.step(x, y, LR, MOMENTUM);
     await loss.data();
     loss.dispose();
   }
-  const byName = new Map<string, { n: number; ms: number }>();
-  const info = await tf.profile(() => step.step(x, y, LR, MOMENTUM));
-  tf.dispose(info.result);
-  let total = 0;
-  for (const k of info.kernels) {
-    const ms = Number(k.kernelTimeMs) || 0;
-    const e = byName.get(k.name) ?? { n: 0, ms: 0 };
+  const timing = step.timeNextStep();
+  if (!timing) log('warning: no recorded plan or no timestamp-query feature; nothing to time');
+  step.step(x, y, LR, MOMENTUM).dispose();
+  const times = (await timing) ?? [];
+  const byKind = new Map<string, { n: number; ms: number }>();
+  for (const t of times) {
+    const e = byKind.get(t.kind) ?? { n: 0, ms: 0 };
     e.n++;
-    e.ms += ms;
-    byName.set(k.name, e);
-    total += ms;
+    e.ms += t.ms;
+    byKind.set(t.kind, e);
   }
-  const rows = [...byName.entries()].sort((p, q) => q[1].ms - p[1].ms);
+  const total = times.reduce((s, t) => s + t.ms, 0);
+  const rows = [...byKind.entries()].sort((p, q) => q[1].ms - p[1].ms);
   log(
-    `profile ResNet-${a.depth} batch ${a.batch}: ${info.kernels.length} kernels, GPU ${total.toFixed(2)} ms`,
+    `profile ResNet-${a.depth} batch ${a.batch}: ${times.length} replayed dispatches, GPU ${total.toFixed(2)} ms`,
   );
   for (const [name, e] of rows.slice(0, 20))
     log(
@@ -277,7 +279,7 @@ async function profile(argv: string[]): Promise<void> {
     JSON.stringify({
       profile: `resnet${a.depth}`,
       batch: a.batch,
-      kernels: info.kernels.length,
+      kernels: times.length,
       gpuMs: +total.toFixed(3),
       families,
     }),

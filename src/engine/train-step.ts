@@ -12,6 +12,7 @@ import { InputPipeline } from './augment';
 import { crossEntropy } from './loss';
 import type { Model } from './models';
 import { sgdImplementation, sgdUpdate } from './ops/fused';
+import type { DispatchTime } from './replay/plan-timing';
 import { StepReplayer, type ReplayStatus } from './replay/replayer';
 
 export type { ReplayStatus };
@@ -23,6 +24,11 @@ export interface TrainStep {
   replayStatus(): ReplayStatus | null;
   /** The replayed plan's dispatches and bytes per kernel kind (for the bench); null: no plan. */
   trafficByKind(): Map<string, { dispatches: number; bytes: number }> | null;
+  /**
+   * Times the next replayed step's dispatches on the GPU (the GPU check's profile): resolves
+   * once that step has run. Null with no recorded plan or no 'timestamp-query' feature.
+   */
+  timeNextStep(): Promise<DispatchTime[]> | null;
   dispose(): void;
 }
 
@@ -116,6 +122,7 @@ export function createTrainStep(model: Model, opts: TrainStepOptions): TrainStep
     },
     replayStatus: () => replayer?.report() ?? null,
     trafficByKind: () => replayer?.trafficByKind() ?? null,
+    timeNextStep: () => replayer?.timeNextReplay() ?? null,
     dispose() {
       replayer?.dispose();
       tf.dispose(velocities);

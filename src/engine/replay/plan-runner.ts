@@ -8,6 +8,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WebGpuInternals } from './internals';
+import { fuseApply } from './fuse-apply';
+import { fuseGradPairs } from './fuse-grads';
+import { fuseStats } from './fuse-stats';
+import type { DispatchTime } from './plan-timing';
 import { openEncoder, record, type StepPlan } from './step-plan';
 
 /** How runs have gone: for the bench, the GPU check and tests. */
@@ -54,7 +58,20 @@ export class PlanRunner {
     refused: null,
   };
 
+  /** Where the next replay's dispatch times go (`timeNextReplay`). */
+  private timed: ((t: DispatchTime[]) => void) | null = null;
+
   constructor(private readonly b: WebGpuInternals) {}
+
+  /**
+   * Times the next replay's dispatches on the GPU (timestamp queries: the GPU check's profile):
+   * resolves to each dispatch's kind and milliseconds once that replay has run. Null without a
+   * recorded plan or the device's 'timestamp-query' feature.
+   */
+  timeNextReplay(): Promise<DispatchTime[]> | null {
+    if (!this.plan || !this.b.device.features.has('timestamp-query')) return null;
+    return new Promise((resolve) => (this.timed = resolve));
+  }
 
   report(): ReplayStatus {
     return { ...this.status };
@@ -68,7 +85,9 @@ export class PlanRunner {
     if (this.plan && !this.plan.valid()) this.drop();
     if (this.plan) {
       this.status.replays++;
-      return this.plan.run(copyIn) as T;
+      const timed = this.timed;
+      this.timed = null;
+      return (timed ? this.plan.runTimed(copyIn, timed) : this.plan.run(copyIn)) as T;
     }
     copyIn(openEncoder(this.b));
     if (!this.warm || this.status.refused) {
@@ -82,11 +101,11 @@ export class PlanRunner {
       this.plan = plan;
       this.status.fusedSgd = plan.fuseSgd();
       this.status.sgdDispatches = plan.sgdDispatches;
-      const grads = plan.fuseGrads();
+      const grads = plan.rewrite(fuseGradPairs);
       this.status.gradPairs = grads.pairs;
       this.status.sumsFused = grads.sums;
-      this.status.applyFused = plan.fuseApply();
-      this.status.statsFused = plan.fuseStats();
+      this.status.applyFused = plan.rewrite(fuseApply).layers;
+      this.status.statsFused = plan.rewrite(fuseStats).layers;
       this.status.dispatches = plan.dispatchCount;
       this.status.bytes = plan.bytes;
       this.status.trafficBytes = plan.traffic.bytes;

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bufferOf, flush, webGpuInternals, type WebGpuInternals } from './internals';
 import { PlanRunner, type ReplayStatus } from './plan-runner';
+import type { DispatchTime } from './plan-timing';
 
 export type { ReplayStatus } from './plan-runner';
 
@@ -58,6 +59,11 @@ export class StepReplayer {
   /** The plan's traffic by kernel kind (the bench's table); null before a recording. */
   trafficByKind(): Map<string, { dispatches: number; bytes: number }> | null {
     return this.runner.trafficByKind();
+  }
+
+  /** Times the next replayed step's dispatches (plan-runner.ts's `timeNextReplay`). */
+  timeNextReplay(): Promise<DispatchTime[]> | null {
+    return this.runner.timeNextReplay();
   }
 
   step(values: StepValues): tf.Scalar {

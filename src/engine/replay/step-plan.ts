@@ -20,10 +20,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Arena, recordInto } from './arena';
-import { fuseApply } from './fuse-apply';
-import { fuseGradPairs } from './fuse-grads';
-import { fuseStats } from './fuse-stats';
 import { fuseSgd } from './fuse-sgd';
+import { encodeTimed, type DispatchTime } from './plan-timing';
 import { boundBytes, type PlanDispatch } from './plan-dispatch';
 import { bufferOf, flush, type ProgramLike, type WebGpuInternals } from './internals';
 
@@ -147,36 +145,29 @@ export class StepPlan {
   }
 
   /**
-   * Joins each conv unit's filter and input gradients into one dispatch (fuse-grads.ts), with a
-   * block's first BN sums in its second unit's pair (fuse-sums.ts). Returns how many of each.
+   * Rewrites the dispatches by one of the passes that fuse kernels after recording
+   * (fuse-grads.ts, fuse-apply.ts, fuse-stats.ts); the plan owns the buffers it made for them.
    */
-  fuseGrads(): { pairs: number; sums: number } {
-    const { dispatches, owned, pairs, sums } = fuseGradPairs(this.b.device, this.dispatches);
-    this.dispatches = dispatches;
-    this.owned.push(...owned);
-    return { pairs, sums };
+  rewrite<R extends { dispatches: PlanDispatch[]; owned: GPUBuffer[] }>(
+    pass: (device: GPUDevice, dispatches: PlanDispatch[]) => R,
+  ): R {
+    const r = pass(this.b.device, this.dispatches);
+    this.dispatches = r.dispatches;
+    this.owned.push(...r.owned);
+    return r;
   }
 
   /**
-   * Has each block output computed by the next conv as it loads it (fuse-apply.ts). Returns how
-   * many ScBnApply kernels it removed.
+   * One step as `run`, but each dispatch in a compute pass of its own with timestamp queries
+   * (plan-timing.ts); `done` gets each dispatch's kind and GPU milliseconds once it has run.
    */
-  fuseApply(): number {
-    const { dispatches, owned, layers } = fuseApply(this.b.device, this.dispatches);
-    this.dispatches = dispatches;
-    this.owned.push(...owned);
-    return layers;
-  }
-
-  /**
-   * Computes each BN layer's batch statistics from its forward conv's tiles (fuse-stats.ts).
-   * Returns how many layers it fused.
-   */
-  fuseStats(): number {
-    const { dispatches, owned, layers } = fuseStats(this.b.device, this.dispatches);
-    this.dispatches = dispatches;
-    this.owned.push(...owned);
-    return layers;
+  runTimed(prepare: (encoder: GPUCommandEncoder) => void, done: (t: DispatchTime[]) => void) {
+    const encoder = openEncoder(this.b);
+    prepare(encoder);
+    const read = encodeTimed(this.b.device, encoder, this.dispatches);
+    const loss = this.finish(encoder);
+    void read().then(done);
+    return loss;
   }
 
   dispose(): void {
