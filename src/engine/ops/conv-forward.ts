@@ -70,6 +70,7 @@ export function convProgram(
   const x = `x[${src}]`;
   const prologue = bn || apply ? inputBnWgsl(g.inChannels) : null;
   const centre = centreTap(g);
+  if (apply && centre === null) throw new Error('convProgram: ApplyOnLoad needs a centre tap');
   const load = apply
     ? `
                 let k = inBnK[ci];
