@@ -18,6 +18,7 @@ import {
   gemmCode,
   pipelineFor,
   planDispatch,
+  recordedInts,
   uniformBuffer,
   type PlanDispatch,
 } from './plan-dispatch';
@@ -46,9 +47,7 @@ function applyOf(d: PlanDispatch | undefined): Apply | null {
   if (residual && shortcut !== `1_0_${hh}_${ww}_${c}`) return null;
   const [out, z, mean, variance, params, h] = d.buffers;
   if (d.buffers.length !== (residual ? 6 : 5) || mean !== variance) return null;
-  const [offset, total, meanAt, varAt] = ((d.uniforms ?? []) as Side['uniforms']).flatMap(
-    (u) => u.data,
-  );
+  const [offset, total, meanAt, varAt] = recordedInts(d);
   if (offset === undefined || total === undefined) return null;
   if (meanAt !== offset || varAt !== total + offset) return null;
   return { out: out!, z: z!, stats: mean!, params: params!, h: h ?? null, offset, total };

@@ -18,6 +18,7 @@ import {
   gemmCode,
   pipelineFor,
   planDispatch,
+  slotOf,
   uniformBuffer,
   type PlanDispatch,
 } from './plan-dispatch';
@@ -62,13 +63,6 @@ fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wi
     result[${total + o} + ch] = variance;
   }
 }`;
-}
-
-/** The slot uniforms ScBnStats was recorded with: [offset, total, …]. */
-function slotOf(d: PlanDispatch): [number, number] | null {
-  const u = (d.uniforms ?? []) as Side['uniforms'];
-  const data = u.flatMap((x) => x.data);
-  return data.length >= 2 ? [data[0]!, data[1]!] : null;
 }
 
 interface Match {

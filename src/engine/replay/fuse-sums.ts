@@ -14,7 +14,7 @@ import { FLAT_BN_EPS } from '../ops/flat-bn';
 import { GEMM_TILE_M, type ImplicitGemmProgram } from '../ops/implicit-gemm';
 import { REDUCE, REDUCE_THREADS as WG } from '../ops/wgsl';
 import type { Side } from './fuse-grads';
-import { boundBytes, pipelineFor, planDispatch, type PlanDispatch } from './plan-dispatch';
+import { boundBytes, pipelineFor, planDispatch, slotOf, type PlanDispatch } from './plan-dispatch';
 
 /** Kinds that only read the BN statistics and parameters they bind. */
 const READERS = ['ScBnSums', 'scConvFilterGrad', 'ScConvInputGrad', 'ScConvGradPair'];
@@ -31,12 +31,6 @@ function sumsBindings(d: PlanDispatch | undefined) {
     GPUBuffer,
   ];
   return { out, dz, params, x, stats, chain, slot: slotOf(d) };
-}
-
-/** The [offset, total] ScBnSums was recorded with (flat-bn.ts's `withSlot`). */
-function slotOf(d: PlanDispatch): [number, number] | null {
-  const data = ((d.uniforms ?? []) as Side['uniforms']).flatMap((u) => u.data);
-  return data.length >= 2 ? [data[0]!, data[1]!] : null;
 }
 
 export const sumsPartialBytes = (p: ImplicitGemmProgram) =>

@@ -23,6 +23,17 @@ export interface PlanDispatch {
   uniforms?: unknown;
 }
 
+/** A recorded program's own int32 uniforms, in order (flat-bn.ts's `withSlot`: offset, T, …). */
+export function recordedInts(d: PlanDispatch): number[] {
+  return ((d.uniforms ?? []) as { data: number[] }[]).flatMap((u) => u.data);
+}
+
+/** The [offset, T] a recorded BN kernel was given (its first two uniforms), or null. */
+export function slotOf(d: PlanDispatch): [number, number] | null {
+  const data = recordedInts(d);
+  return data.length >= 2 ? [data[0]!, data[1]!] : null;
+}
+
 /** Bytes of the distinct buffers in `buffers` (a buffer bound twice is read once). */
 export function boundBytes(buffers: GPUBuffer[]): number {
   return [...new Set(buffers)].reduce((n, b) => n + b.size, 0);
