@@ -1,6 +1,7 @@
 // Gives Node a real WebGPU (Dawn through the `webgpu` package) and makes tfjs train on it.
 import * as tf from '@tensorflow/tfjs';
 import { create, globals } from 'webgpu';
+import { loadWebGpuBackend } from '../../src/engine/webgpu-backend';
 
 /** Installs navigator.gpu, selects tfjs's webgpu backend, and returns the adapter's description. */
 export async function useNodeWebGpu(): Promise<string> {
@@ -17,7 +18,7 @@ export async function useNodeWebGpu(): Promise<string> {
     throw new Error('WebGPU: requestAdapter() returned null (no Vulkan driver?)');
   const { vendor, architecture, device, description } = adapter.info;
   // Imported late: the backend reads navigator.gpu when it registers.
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs: webgpu backend failed to start');
   await tf.ready();
   return [vendor, architecture, device, description].filter((s) => s).join(' / ');

@@ -20,6 +20,7 @@ import { filterGradTiled, setEngineFilterGrad } from '../../src/engine/ops/conv-
 import { main as convgradMain } from '../bench/conv-filter-grad';
 import { main as inputgradMain } from '../bench/conv-input-grad';
 import { createTrainStep, type TrainStep } from '../../src/engine/train-step';
+import { loadWebGpuBackend } from '../../src/engine/webgpu-backend';
 import { main as benchMain } from '../bench/run';
 import { twin } from './twin';
 
@@ -43,7 +44,7 @@ async function setUp(): Promise<Record<string, unknown>> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter == null) throw new Error('WebGPU: requestAdapter() returned null');
   const info = adapter.info;
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs: webgpu backend failed to start');
   await tf.ready();
   return {
@@ -54,6 +55,7 @@ async function setUp(): Promise<Record<string, unknown>> {
     features: [...adapter.features].sort(),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
   };
 }
 

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendChoice, BackendName } from '../core/config';
+import { loadWebGpuBackend } from './webgpu-backend';
 
 export interface BackendSelection {
   backend: BackendName;
@@ -89,7 +90,7 @@ async function tryWebGpu(): Promise<Attempt> {
   }
   if (!adapter) return { ok: false, reason: 'No WebGPU adapter (GPU blocklisted or disabled)' };
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await loadWebGpuBackend();
     if (!(await tf.setBackend('webgpu'))) {
       return { ok: false, reason: 'tfjs could not initialise its WebGPU backend' };
     }

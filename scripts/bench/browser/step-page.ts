@@ -1,7 +1,7 @@
 // Bench-only page (never in the app's build): the Node step bench's figures, measured in Chromium
 // on its own WebGPU. Query: depths=20,56 batch=2 warmup=1 steps=2 naive=1. Result on window.__bench.
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
+import { loadWebGpuBackend } from '../../../src/engine/webgpu-backend';
 import type { BenchArgs } from '../args';
 import { benchBoth, benchEngine, randomBatch } from '../builds';
 import type { StepFigures } from '../measure';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   };
   window.__bench = result;
   try {
+    await loadWebGpuBackend();
     if (!(await tf.setBackend('webgpu'))) throw new Error('webgpu backend failed to start');
     await tf.ready();
     result.backend = tf.getBackend();

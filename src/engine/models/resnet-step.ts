@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { filterGrad } from '../ops/conv';
 import type { BnBackward } from '../ops/bn-backward-load';
+import { BESIDE_INPUT_GRAD_WORKGROUPS } from '../ops/conv-filter-grad';
 import { convBnInput, convForward } from '../ops/conv-forward';
 import { convInputGradBn, type ResidualGrad } from '../ops/conv-input-grad';
 import { bnApply, bnStats, bnSums, runningUpdate, type BnSlot } from '../ops/flat-bn';
@@ -248,10 +249,12 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
         const shape = u.filter.shape as [number, number, number, number];
         const pads: [number, number] = [RESNET_PAD, RESNET_PAD];
         const inBn = pre ? inputBn(stats, pre) : undefined;
-        // Split-K slices stay unsummed: sgdUpdate adds them (ops/fused.ts).
+        // Split-K slices stay unsummed: sgdUpdate adds them (ops/fused.ts). With dx computed
+        // too, the input gradient's workgroups share the GPU, so fewer slices suffice.
         const dw = filterGrad(input, back, shape, u.stride, pads, {
           inputBn: inBn,
           keepSplits: true,
+          ...(needDx ? { targetWorkgroups: BESIDE_INPUT_GRAD_WORKGROUPS } : {}),
         });
         const dx = needDx
           ? convInputGradBn(back, u.filter, u.stride, RESNET_PAD, input.shape, { residual })

@@ -16,6 +16,7 @@ import {
   engineFilterGrad,
   filterGradTiled,
   planFilterGrad,
+  BESIDE_INPUT_GRAD_WORKGROUPS,
   setEngineFilterGrad,
   tiledFilterGradAvailable,
   type ConvGeometry,
@@ -81,6 +82,24 @@ describe('planFilterGrad', () => {
     }
     expect(planFilterGrad(geometry(1, 4, 16, 16, 1)).splits).toBe(1);
     expect(planFilterGrad(geometry(8, 8, 16, 16, 1), { splits: 5 }).splits).toBe(5);
+  });
+
+  it('beside its input gradient, takes the fewest slices that keep 64 workgroups', () => {
+    for (const [hw, c] of [
+      [32, 16],
+      [16, 32],
+      [8, 64],
+    ] as const) {
+      const g = geometry(128, hw, c, c, 1);
+      const alone = planFilterGrad(g);
+      const beside = planFilterGrad(g, { targetWorkgroups: BESIDE_INPUT_GRAD_WORKGROUPS });
+      const tiles = beside.workgroups / beside.splits;
+      expect(beside.workgroups).toBeGreaterThanOrEqual(BESIDE_INPUT_GRAD_WORKGROUPS);
+      // One slice fewer would leave fewer than 64.
+      expect((beside.splits - 1) * tiles).toBeLessThan(BESIDE_INPUT_GRAD_WORKGROUPS);
+      // Fewer partial sums to write and read: ResNet-56's last stage 32 → 8 slices.
+      expect(beside.splits).toBeLessThan(alone.splits);
+    }
   });
 });
 

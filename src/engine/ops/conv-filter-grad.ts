@@ -49,7 +49,10 @@ export interface FilterGradPlan {
 }
 
 export interface PlanOptions {
-  /** Aim for about this many workgroups (enough to fill a large GPU). Default 512. */
+  /**
+   * Aim for about this many workgroups (enough to fill a large GPU). Default 512; a filter
+   * gradient computed beside its input gradient aims at `BESIDE_INPUT_GRAD_WORKGROUPS`.
+   */
   targetWorkgroups?: number;
   /** Never give a slice fewer k than this (partials cost memory traffic). Default 256. */
   minSliceK?: number;
@@ -65,6 +68,16 @@ export interface FilterGradOptions extends PlanOptions {
   inputBn?: InputBn;
   keepSplits?: boolean;
 }
+
+/**
+ * The workgroups a filter gradient aims at when its input gradient runs beside it (the ResNet
+ * step; replay/fuse-grads.ts joins the two into one dispatch). The two sides do the same
+ * multiply-adds, so with the filter side in at least P/2 slices-by-tiles no workgroup holds more
+ * than 1/P of the pair's work, and a GPU of P ≈ 128 multiprocessors has no long tail (the filter
+ * side's workgroups come first in the dispatch). Fewer slices write and read fewer partial sums:
+ * at ResNet-56's batch 128, 0.07 GB a step instead of 0.37 (docs/benchmarks.md).
+ */
+export const BESIDE_INPUT_GRAD_WORKGROUPS = 64;
 
 // The plan's tiles are the implicit-GEMM generator's, which runs the kernel.
 const TILE_M = GEMM_TILE_M;

@@ -23,6 +23,8 @@ export interface FilterGradFusion {
    * adding them (sgdUpdate adds them: ops/fused.ts); other paths return the gradient itself.
    */
   keepSplits?: boolean;
+  /** The tiled kernel's workgroup aim (conv-filter-grad.ts's `PlanOptions`). */
+  targetWorkgroups?: number;
 }
 
 /** TF's 'same' / 'valid', or explicit symmetric [top = bottom, left = right] pads. */

@@ -58,10 +58,10 @@ export interface GemmSpec {
 }
 
 /**
- * The output is the gradient at a BN + ReLU layer's output (before its mask), and each
- * workgroup also writes its tile's per-column Σdy·x̂ and Σdy, dy the value masked by
- * γ·x̂ + β > 0 (flat-bn.ts's `bnSums`, whose mask is `bnApply`'s), to `partials` [tiles of K,
- * 2, N] (a binding only a replayed plan declares: replay/fuse-sums.ts).
+ * The output is the gradient at a BN layer's output, and each workgroup also writes its tile's
+ * per-column Σdy·x̂ and Σdy to `partials` [tiles of K, 2, N] (a binding only a replayed plan
+ * declares: replay/fuse-sums.ts). dy is the value stored (after any epilogue), masked by
+ * γ·x̂ + β > 0 where `mask` says so (flat-bn.ts's `bnSums`, whose mask is `bnApply`'s).
  */
 export interface TileSums {
   /** The binding the tile reads the layer's input z from (a variable it adds: same shape). */
@@ -72,6 +72,8 @@ export interface TileSums {
   offset: number;
   total: number;
   eps: number;
+  /** Whether dy is the value masked by γ·x̂ + β > 0 (else the stored value itself). */
+  mask: boolean;
 }
 
 /** Output columns per workgroup for N columns (16 and 32 channels are common in CIFAR ResNets). */
@@ -120,15 +122,14 @@ export class ImplicitGemmProgram implements WebGPUProgram {
   }
 
   /**
-   * This program writing its output's per-tile BN backward sums too (`TileSums`), reading z
-   * from a new last variable `t.x`; null where an epilogue changes the stored values or a tile
-   * is split.
+   * This program writing its output's per-tile BN backward sums too (`TileSums`) over the values
+   * it stores, reading z from a new last variable `t.x`; null where a tile is split.
    */
   withTileSums(t: TileSums): ImplicitGemmProgram | null {
-    if (this.spec.epilogue || (this.spec.split?.splits ?? 1) > 1) return null;
+    if ((this.spec.split?.splits ?? 1) > 1) return null;
     return new ImplicitGemmProgram({
       ...this.spec,
-      shaderKey: `${this.spec.shaderKey}_tileSums_${t.offset}_${t.total}`,
+      shaderKey: `${this.spec.shaderKey}_tileSums_${t.offset}_${t.total}_${t.mask}`,
       variableNames: [...this.spec.variableNames, t.x],
       tileSums: t,
     });
@@ -180,13 +181,19 @@ export class ImplicitGemmProgram implements WebGPUProgram {
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
       ${s.helpers}
 
-      fn store(base : i32, k : i32, n : i32, value : f32) {
+      ${
+        // With tile sums, store returns the value stored (after the epilogue): the sums' dy.
+        s.tileSums
+          ? 'fn store(base : i32, k : i32, n : i32, value : f32) -> f32 {'
+          : 'fn store(base : i32, k : i32, n : i32, value : f32) {'
+      }
+        var v = value;
         if (k < GEMM_K && n < GEMM_N) {
           let i = k * GEMM_N + n;
-          var v = value;
           ${s.epilogue ?? ''}
           result[base + i] = v;
         }
+        ${s.tileSums ? 'return v;' : ''}
       }
 
       fn main() {
@@ -247,7 +254,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
         }
 
         let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
-        ${each((i, j) => `store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
+        ${each((i, j) => `${s.tileSums ? `c${i}_${j} = ` : ''}store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
         ${s.tileStats ? tileStatsWgsl(wy, wx, each) : ''}
         ${s.tileSums ? tileSumsWgsl(s.tileSums, wy, wx, each) : ''}
       }`;
@@ -320,7 +327,7 @@ function tileSumsWgsl(t: TileSums, wy: number, wx: number, each: Each) {
         ${each(
           (i, j) => `if (${rowValid(i, wy)} && n0 + tx + ${j * wx} < GEMM_N) {
           let xh = (${t.x}[(k0 + ty + ${i * wy}) * GEMM_N + n0 + tx + ${j * wx}] - mu${j}) * rs${j};
-          let dy = select(0.0, c${i}_${j}, ga${j} * xh + be${j} > 0.0);
+          let dy = ${t.mask ? `select(0.0, c${i}_${j}, ga${j} * xh + be${j} > 0.0)` : `c${i}_${j}`};
           dx${j} = dx${j} + dy * xh;
           d${j} = d${j} + dy;
         }`,

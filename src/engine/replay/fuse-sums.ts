@@ -71,7 +71,7 @@ fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wi
 }
 
 export interface SumsFusion {
-  /** The input-gradient side, writing its tiles' sums too (one more input: z). */
+  /** The input-gradient side, writing its tiles' sums too (one more input: z, maybe bound already). */
   side: Side;
   /** Where the ScBnSums it replaces was recorded. */
   at: number;
@@ -82,10 +82,16 @@ export interface SumsFusion {
 
 /**
  * The fusion of the pair recorded at k, k + 1 (filter gradient `f`, input gradient `i`) with the
- * ScBnSums that reads the input gradient's output, if its result cannot differ from ScBnSums's:
- * it reads that output with the mask from γ, β and x = the filter gradient's input; nothing in
- * between binds either; and the sums chain the pair reads carries the statistics and γ, β
- * ScBnSums reads (its writer read the same buffers, and nothing since has written them).
+ * ScBnSums that reads the input gradient's output, if its result cannot differ from ScBnSums's.
+ * Two kinds qualify:
+ * - a block's first BN layer: ScBnSums masks the second unit's input gradient by γ·x̂ + β > 0,
+ *   and its z is the filter gradient's input, which the pair binds already;
+ * - a block's second BN layer (or the stem's): the next block's first unit wrote the gradient
+ *   with its residual epilogue, which masked it by the block output's ReLU, so ScBnSums reads it
+ *   unmasked; its z is one more binding (10 in all: webgpu-backend.ts asks for them).
+ * Nothing in between may bind the gradient or z, and the sums chain the pair reads must carry the
+ * statistics and γ, β ScBnSums reads (its writer read the same buffers, and nothing since has
+ * written them).
  */
 export function sumsFusion(
   dispatches: PlanDispatch[],
@@ -93,14 +99,18 @@ export function sumsFusion(
   f: Side,
   i: Side,
 ): SumsFusion | null {
-  const [dx, z, chainIn] = [i.buffers[0]!, f.buffers[1], i.buffers[4]];
+  const [dx, chainIn] = [i.buffers[0]!, i.buffers[4]];
   let at = k + 2;
   while (at < dispatches.length && !dispatches[at]!.buffers.includes(dx)) at++;
   const sums = sumsBindings(dispatches[at]);
   const p = i.program;
-  if (!sums?.slot || !dispatches[at]!.key.startsWith(`ScBnSums_${p.rows}_${p.columns}_true`))
+  if (!sums?.slot || sums.dz !== dx || sums.out.size !== 6 * sums.slot[1] * 4) return null;
+  const kind = `ScBnSums_${p.rows}_${p.columns}_`;
+  const mask = dispatches[at]!.key.startsWith(`${kind}true`);
+  const residual = p.variableNames.includes('Y');
+  if (mask ? sums.x !== f.buffers[1] : !residual || !dispatches[at]!.key.startsWith(`${kind}false`))
     return null;
-  if (sums.dz !== dx || sums.x !== z || sums.out.size !== 6 * sums.slot[1] * 4) return null;
+  const z = sums.x;
   for (let m = k + 2; m < at; m++) {
     if (dispatches[m]!.buffers.some((b) => b === dx || b === z)) return null;
   }
@@ -115,12 +125,19 @@ export function sumsFusion(
     if (binds && (written || !READERS.some((r) => d.key.startsWith(r)))) return null;
   }
   const [o, total] = sums.slot;
-  const program = p.withTileSums({ x: 'bnX', sums: 'gD', offset: o, total, eps: FLAT_BN_EPS });
+  const program = p.withTileSums({
+    x: 'bnX',
+    sums: 'gD',
+    offset: o,
+    total,
+    eps: FLAT_BN_EPS,
+    mask,
+  });
   if (!program || p.variableNames[3] !== 'gD') return null;
   const partialBytes = sumsPartialBytes(p);
   const tiles = Math.ceil(p.rows / GEMM_TILE_M);
   return {
-    side: { program, uniforms: i.uniforms, buffers: [...i.buffers, z!] },
+    side: { program, uniforms: i.uniforms, buffers: [...i.buffers, z] },
     at,
     partialBytes,
     finalize: (device, partials) =>

@@ -4,6 +4,7 @@
  * `npm run test:unit`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadWebGpuBackend } from '../webgpu-backend';
 
 export async function useNodeWebGpu(): Promise<void> {
   const { create, globals } = await import('webgpu');
@@ -12,7 +13,7 @@ export async function useNodeWebGpu(): Promise<void> {
     value: { gpu: create([]), userAgent: 'node' },
     configurable: true,
   });
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start the webgpu backend');
   await tf.ready();
 }
