@@ -16,6 +16,8 @@ export interface BenchArgs {
   inputOnly: boolean;
   /** print the engine step's dispatch / traffic / FLOP count at batch 128 only (no timing) */
   countOnly: boolean;
+  /** the engine stores conv outputs as f16 (ops/half-act.ts; off by default in the lab) */
+  half: boolean;
 }
 
 const DEFAULTS: BenchArgs = {
@@ -29,6 +31,7 @@ const DEFAULTS: BenchArgs = {
   inputBatches: 100,
   inputOnly: false,
   countOnly: false,
+  half: false,
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -45,6 +48,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'input-batches': { type: 'string' },
       'input-only': { type: 'boolean' },
       'count-only': { type: 'boolean' },
+      half: { type: 'boolean' },
     },
   });
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
@@ -73,5 +77,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     inputBatches: int('input-batches', values['input-batches'], DEFAULTS.inputBatches, 1),
     inputOnly: values['input-only'] ?? DEFAULTS.inputOnly,
     countOnly: values['count-only'] ?? DEFAULTS.countOnly,
+    half: values.half ?? DEFAULTS.half,
   };
 }

@@ -42,7 +42,9 @@ export function openEngine(
   labels: tf.Tensor1D,
   replay = true,
 ): OpenBuild {
-  const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED);
+  const model = buildModel(`resnet${args.depth}` as ModelId, args.numClasses, SEED, {
+    halfActivations: args.half,
+  });
   const trainer = createTrainStep(model, {
     weightDecay: args.weightDecay,
     numClasses: args.numClasses,

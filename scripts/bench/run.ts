@@ -51,7 +51,9 @@ export async function main(argv: string[]): Promise<void> {
     `peak at batch ${COUNT_BATCH} (counted, not run): ${(count.peakBytes / COUNT_BATCH / 1e6).toFixed(2)} MB per image`,
   );
   if (args.countOnly) {
-    log(JSON.stringify({ ...countFigures, depth: args.depth, adapter }));
+    log(
+      JSON.stringify({ ...countFigures, depth: args.depth, halfActivations: args.half, adapter }),
+    );
     return;
   }
 
@@ -129,6 +131,7 @@ export async function main(argv: string[]): Promise<void> {
     leakedTensorsPerStep: engine.leakedTensors,
     naiveLeakedTensorsPerStep: naive.leakedTensors,
     depth: args.depth,
+    halfActivations: args.half,
     batch: args.batch,
     steps: args.steps,
     adapter,

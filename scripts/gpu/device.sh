@@ -7,6 +7,8 @@
 #   count     the engine step's dispatches, bytes and FLOPs at batch 128 (ResNet-56)
 #   ips       ResNet-20 and -56 images/s at batch 128 and 512, each beside PyTorch eager of the
 #             same network in the same command
+#   half      ResNet-56 images/s at batch 512 with conv outputs stored as f16 (the optional
+#             mode, off by default until this figure beats the f32 one above)
 #   profile   GPU ms per kernel kind of one ResNet-56 step, Dawn's timestamp quantization off
 #   twin      engine vs PyTorch (cuda, float32) losses over 20 steps from the same weights
 # `DRY=1 bash scripts/gpu/device.sh` runs the same stages here, on SwiftShader and PyTorch's cpu,
@@ -74,6 +76,7 @@ for depth in $DEPTHS; do
   stage ips 90 $N train --depth "$depth" --batch "$B2" --steps "$STEPS2" --warmup "$WARM2"
   stage ips 40 $T --depth "$depth" --batch "$B2" --steps "$STEPS2"
 done
+stage half 90 $N train --depth "${DEPTHS##* }" --batch "$B2" --steps "$STEPS2" --warmup "$WARM2" --half
 DAWN_FLAGS="disable-dawn-features=timestamp_quantization" \
   stage profile 60 $N profile --depth "${DEPTHS##* }" --batch "$B1" --warmup "$WARM"
 # shellcheck disable=SC2086

@@ -3,7 +3,8 @@
  * scripts/gpu/device.sh (see docs/benchmarks.md, "GPU"). Subcommands:
  *   probe [--size N]              adapter, features, and a ~1 s matmul (GFLOP/s) to prove the GPU
  *   bench [bench flags]           exactly `npm run bench` (scripts/bench/run.ts)
- *   train --batch B --steps N     engine ResNet training images/s (one readback at the end)
+ *   train --batch B --steps N     engine ResNet training images/s (one readback at the end);
+ *                                 --half stores conv outputs as f16 (the optional mode)
  *   profile --batch B             GPU ms per kernel kind of one replayed step (timestamp queries)
  *   convs --batch B               forward conv vs input/filter gradients at ResNet-56 shapes
  *   convgrad --batch B            tfjs's filter gradient vs the engine's tiled kernel, per layer
@@ -69,6 +70,8 @@ interface Flags {
    * 'tfjs': tfjs's naive kernel; 'conv': every filter gradient as a forward conv (ops/conv.ts).
    */
   filterGrad: 'tiled' | 'tfjs' | 'conv';
+  /** Conv outputs stored as f16 (src/engine/ops/half-act.ts; off by default in the lab). */
+  half: boolean;
 }
 
 function flags(argv: string[]): Flags {
@@ -80,6 +83,7 @@ function flags(argv: string[]): Flags {
       warmup: { type: 'string', default: '3' },
       depth: { type: 'string', default: '56' },
       'filter-grad': { type: 'string', default: 'tiled' },
+      half: { type: 'boolean', default: false },
     },
   });
   return {
@@ -88,6 +92,7 @@ function flags(argv: string[]): Flags {
     warmup: Number(values.warmup),
     depth: Number(values.depth),
     filterGrad: (['tfjs', 'conv'] as const).find((v) => v === values['filter-grad']) ?? 'tiled',
+    half: values.half === true,
   };
 }
 
@@ -168,8 +173,8 @@ async function probe(argv: string[]): Promise<void> {
 }
 
 /** The engine's step, recorded and replayed on WebGPU as the lab runs it. */
-function makeTrainer(depth: number): { step: TrainStep; dispose: () => void } {
-  const model = buildModel(`resnet${depth}` as ModelId, 10, SEED);
+function makeTrainer(depth: number, half = false): { step: TrainStep; dispose: () => void } {
+  const model = buildModel(`resnet${depth}` as ModelId, 10, SEED, { halfActivations: half });
   const step = createTrainStep(model, {
     weightDecay: WEIGHT_DECAY,
     numClasses: 10,
@@ -197,7 +202,7 @@ async function train(argv: string[]): Promise<void> {
   const a = flags(argv);
   await setUp();
   useFilterGrad(a.filterGrad);
-  const { step, dispose } = makeTrainer(a.depth);
+  const { step, dispose } = makeTrainer(a.depth, a.half);
   const { x, y } = randomBatch(a.batch);
   for (let i = 0; i < a.warmup; i++) {
     const loss = step.step(x, y, LR, MOMENTUM);
@@ -220,6 +225,7 @@ async function train(argv: string[]): Promise<void> {
   const result = {
     train: `resnet${a.depth}`,
     filterGrad: a.filterGrad,
+    halfActivations: a.half,
     batch: a.batch,
     steps: a.steps,
     msPerStep: +(ms / a.steps).toFixed(2),
@@ -230,7 +236,7 @@ async function train(argv: string[]): Promise<void> {
     replay: step.replayStatus(),
   };
   log(
-    `train ResNet-${a.depth} batch ${a.batch} (filter grad: ${a.filterGrad}): ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s ` +
+    `train ResNet-${a.depth} batch ${a.batch} (filter grad: ${a.filterGrad}${a.half ? '; f16 activations' : ''}): ${result.msPerStep} ms/step, ${result.imagesPerSecond} images/s ` +
       `(host enqueue ${result.hostMsPerStepMean} ms/step; loss ${result.lastLoss})`,
   );
   tf.dispose([x, y]);

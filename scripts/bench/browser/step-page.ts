@@ -96,6 +96,7 @@ async function main(): Promise<void> {
         inputBatches: 0,
         inputOnly: false,
         countOnly: false,
+        half: false,
       };
       const { xRaw, labels } = randomBatch(args);
       // With the naive build, timed steps alternate between the two (as in `npm run bench`).

@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelId } from '../../core/model-spec';
 import { buildResNet } from './resnet';
+import type { ResNetStepOptions } from './resnet-step';
 import { buildShallow3 } from './shallow';
 
 export type { ModelId };
@@ -30,7 +31,13 @@ export interface Model {
   dispose(): void;
 }
 
-export function buildModel(id: ModelId, numClasses: number, seed: number): Model {
+/** `step`: options of the ResNets' hand-written step (shallow3 has none). */
+export function buildModel(
+  id: ModelId,
+  numClasses: number,
+  seed: number,
+  step: ResNetStepOptions = {},
+): Model {
   if (id === 'shallow3') return buildShallow3(numClasses, seed);
-  return buildResNet(id, numClasses, seed);
+  return buildResNet(id, numClasses, seed, step);
 }

@@ -24,6 +24,7 @@ import { convInputGradBn, type ResidualGrad } from '../ops/conv-input-grad';
 import { bnApply, bnStats, bnSums, runningUpdate, type BnSlot } from '../ops/flat-bn';
 import type { InputBn } from '../ops/input-bn';
 import { globalPool, globalPoolGrad } from '../ops/global-pool';
+import { logicalShape } from '../ops/half-act';
 import type { Shortcut } from '../ops/shortcut';
 import { softmaxXentGrad, softmaxXentLoss } from '../ops/xent';
 
@@ -90,8 +91,18 @@ export interface ResNetStep {
   dispose(): void;
 }
 
-export function createResNetStep(net: ResNetParts): ResNetStep {
+export interface ResNetStepOptions {
+  /**
+   * Store every conv output z (a BN layer's input) as f16 pairs, computing in f32
+   * (ops/half-act.ts): half the bytes of the step's most-moved tensors. WebGPU only; off by
+   * default until a GPU measures it.
+   */
+  halfActivations?: boolean;
+}
+
+export function createResNetStep(net: ResNetParts, options: ResNetStepOptions = {}): ResNetStep {
   const total = net.stem.slot.total;
+  const half = { halfOutput: options.halfActivations === true };
   let zeros: tf.Tensor2D | null = null;
   // n/(n−1) per channel (unbiased running variance, as PyTorch); depends on the batch size.
   const factors = new Map<number, tf.Tensor1D>();
@@ -130,8 +141,8 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
     /** Conv (+ BN stats) of one unit; its input is x, or relu(BN(x)) of layer `pre`. */
     const convStats = (input: tf.Tensor4D, u: ConvUnit, pre?: BnSlot) => {
       const z = pre
-        ? convBnInput(input, u.filter, u.stride, RESNET_PAD, inputBn(stats, pre))
-        : convForward(input, u.filter, u.stride, RESNET_PAD);
+        ? convBnInput(input, u.filter, u.stride, RESNET_PAD, inputBn(stats, pre), half)
+        : convForward(input, u.filter, u.stride, RESNET_PAD, half);
       stats = advance(stats, bnStats(z, stats, u.slot));
       return z;
     };
@@ -256,8 +267,10 @@ export function createResNetStep(net: ResNetParts): ResNetStep {
           keepSplits: true,
           ...(needDx ? { targetWorkgroups: BESIDE_INPUT_GRAD_WORKGROUPS } : {}),
         });
+        // A block's middle z may be stored as f16 pairs: dx has its logical shape.
+        const inShape = pre ? logicalShape(input.shape, pre.channels) : input.shape;
         const dx = needDx
-          ? convInputGradBn(back, u.filter, u.stride, RESNET_PAD, input.shape, { residual })
+          ? convInputGradBn(back, u.filter, u.stride, RESNET_PAD, inShape, { residual })
           : null;
         return { dw, dx };
       };

@@ -18,9 +18,20 @@ import { globalPool } from '../ops/global-pool';
 import type { Shortcut } from '../ops/shortcut';
 import { constantVariable, seededParams } from './init';
 import type { Model } from './index';
-import { createResNetStep, RESNET_PAD, type ConvUnit, type ResNetParts } from './resnet-step';
+import {
+  createResNetStep,
+  RESNET_PAD,
+  type ConvUnit,
+  type ResNetParts,
+  type ResNetStepOptions,
+} from './resnet-step';
 
-export function buildResNet(id: ModelId, numClasses: number, seed: number): Model {
+export function buildResNet(
+  id: ModelId,
+  numClasses: number,
+  seed: number,
+  stepOptions: ResNetStepOptions = {},
+): Model {
   const spec = resnetSpec(id);
   const vars = seededParams(id, numClasses, seed);
   const total = spec.bnTotal;
@@ -44,7 +55,7 @@ export function buildResNet(id: ModelId, numClasses: number, seed: number): Mode
   const parts: ResNetParts = { stem, blocks, bn, runMean, runVar, fcW, fcB };
   // model-spec.ts order: unit filters in network order, bn, fc.w, fc.b.
   const params = [...vars.values()];
-  const step = createResNetStep(parts);
+  const step = createResNetStep(parts, stepOptions);
 
   /** Inference: running statistics, fused BN + shortcut + ReLU kernels. */
   function infer(x: tf.Tensor4D): tf.Tensor2D {

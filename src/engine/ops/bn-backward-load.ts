@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bnDx, FLAT_BN_EPS, type BnSlot } from './flat-bn';
+import { halfHelpers, isHalf, logicalShape, readAct } from './half-act';
 
 /** The backward of one BN(+ReLU) layer whose input was z, as a conv's gradient will load it. */
 export interface BnBackward {
@@ -66,16 +67,17 @@ export function bnBackwardWgsl(
   channels: number,
   n: number,
   maskFromParams: boolean,
+  halfZ = false,
 ): { helpers: string; setup: string } {
   const dy = maskFromParams ? 'select(0.0, gDZ[i], k.z * xhat + k.w > 0.0)' : 'gDZ[i]';
   return {
-    helpers: `
+    helpers: `${halfHelpers(halfZ, 'gZ', channels)}
       var<workgroup> gBnK : array<vec4<f32>, ${channels}>;
       var<workgroup> gBnM : array<vec2<f32>, ${channels}>;
       fn bnBackward(i : i32, ch : i32) -> f32 {
         let k = gBnK[ch];
         let md = gBnM[ch];
-        let xhat = (gZ[i] - k.x) * k.y;
+        let xhat = (${readAct('gZ', halfZ, 'i', 'ch')} - k.x) * k.y;
         let dy = ${dy};
         return k.z * k.y * (dy - md.x - xhat * md.y);
       }`,
@@ -92,7 +94,17 @@ export function bnBackwardWgsl(
 
 /** Values per channel the layer's statistics were taken over (batch · height · width). */
 export function perChannel(b: BnBackward): number {
-  return b.z.size / b.slot.channels;
+  return b.dz.size / b.slot.channels;
+}
+
+/** Whether the layer's z is stored as f16 pairs (half-act.ts), checking it fits dy. */
+export function halfZ(b: BnBackward): boolean {
+  const half = isHalf(b.z.shape, b.slot.channels);
+  if (logicalShape(b.z.shape, b.slot.channels).join() !== b.dz.shape.join())
+    throw new Error(
+      `BN backward: z ${b.z.shape.join('×')} does not fit dy ${b.dz.shape.join('×')}`,
+    );
+  return half;
 }
 
 /** dz_pre as a tensor: the unfused path (cpu, webgl, tf-ops and tfjs's own kernels). */

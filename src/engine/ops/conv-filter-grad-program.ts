@@ -12,6 +12,7 @@ import {
 } from './bn-backward-load';
 import type { FilterGradPlan } from './conv-filter-grad';
 import { GEOMETRY_KEYS, type ConvGeometry } from './conv-geometry';
+import { halfHelpers, readAct } from './half-act';
 import { ImplicitGemmProgram } from './implicit-gemm';
 import { INPUT_BN_UNIFORMS, INPUT_BN_VARIABLES, inputBnUniforms, inputBnWgsl } from './input-bn';
 import { perElementMain, perElementProgram } from './wgsl';
@@ -24,8 +25,9 @@ import { perElementMain, perElementProgram } from './wgsl';
  * alone (with both, the input BN's constants come from the sums gD as well).
  */
 export interface FilterGradLoads {
-  inputBn?: { offset: number; total: number };
-  dyBn?: { offset: number; total: number; count: number; maskFromParams: boolean };
+  /** `half`: z is stored as f16 pairs (half-act.ts), for either load. */
+  inputBn?: { offset: number; total: number; half?: boolean };
+  dyBn?: { offset: number; total: number; count: number; maskFromParams: boolean; half?: boolean };
 }
 
 /** The kernel's input names, in binding order: x, dy or (gDZ, gZ, gD), or bnS, bnG. */
@@ -49,11 +51,15 @@ function partialsProgram(g: ConvGeometry, plan: FilterGradPlan, loads: FilterGra
   const co = g.outChannels;
   const prologues = [
     ...(inputBn ? [inputBnWgsl(g.inChannels, dyBn !== undefined)] : []),
-    ...(dyBn ? [bnBackwardWgsl(co, dyBn.count, dyBn.maskFromParams)] : []),
+    ...(dyBn ? [bnBackwardWgsl(co, dyBn.count, dyBn.maskFromParams, dyBn.half)] : []),
   ];
-  const x = `x[((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci]`;
+  const xHalf = inputBn?.half === true;
+  const src = `((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci`;
+  const x = readAct('x', xHalf, src, 'ci');
   const key = GEOMETRY_KEYS.map((name) => g[name]).join('_');
-  const fused = `${inputBn ? 1 : 0}_${dyBn ? `${dyBn.count}_${dyBn.maskFromParams}` : 0}`;
+  // f16 storage adds to the key; f32 keys stay as they were.
+  const halves = xHalf || dyBn?.half ? `_h${xHalf ? 1 : 0}${dyBn?.half ? 1 : 0}` : '';
+  const fused = `${inputBn ? 1 : 0}_${dyBn ? `${dyBn.count}_${dyBn.maskFromParams}` : 0}${halves}`;
   const uniforms = (inputBn ? INPUT_BN_UNIFORMS : '') + (dyBn ? BN_BACKWARD_UNIFORMS : '');
   return new ImplicitGemmProgram({
     shaderKey: `scConvFilterGrad_${key}_${plan.sliceK}_${fused}`,
@@ -65,7 +71,7 @@ function partialsProgram(g: ConvGeometry, plan: FilterGradPlan, loads: FilterGra
     N: co,
     M: pixels,
     split: { splits: plan.splits, sliceM: plan.sliceK },
-    helpers: prologues.map((w) => w.helpers).join('\n'),
+    helpers: prologues.map((w) => w.helpers).join('\n') + halfHelpers(xHalf, 'x', g.inChannels),
     ...(prologues.length ? { setup: prologues.map((w) => w.setup).join('\n') } : {}),
     rowSetup: `
         let ci = ak % ${g.inChannels};

@@ -19,12 +19,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { bnBackwardInputs, isBnBackward, perChannel, type BnBackward } from './bn-backward-load';
+import {
+  bnBackwardInputs,
+  halfZ,
+  isBnBackward,
+  perChannel,
+  type BnBackward,
+} from './bn-backward-load';
 import {
   filterGradInputNames,
   runFilterGrad,
   type FilterGradLoads,
 } from './conv-filter-grad-program';
+import { isHalf, logicalShape } from './half-act';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { GEMM_TILE_K, GEMM_TILE_M, gemmTileN } from './implicit-gemm';
 import type { InputBn } from './input-bn';
@@ -110,6 +117,9 @@ interface Attrs extends ConvGeometry, FilterGradPlan {
   /** x's BN layer (input-bn.ts): offset −1 for none. */
   inOffset: number;
   inTotal: number;
+  /** 1 where x (in) or dy's z (dy) is stored as f16 pairs (half-act.ts). */
+  inHalf: number;
+  dyHalf: number;
   /** dy's BN layer (bn-backward-load.ts): offset −1 for none. */
   dyOffset: number;
   dyTotal: number;
@@ -121,13 +131,15 @@ interface Attrs extends ConvGeometry, FilterGradPlan {
 
 function loadsOf(a: Attrs): FilterGradLoads {
   const loads: FilterGradLoads = {};
-  if (a.inOffset >= 0) loads.inputBn = { offset: a.inOffset, total: a.inTotal };
+  if (a.inOffset >= 0)
+    loads.inputBn = { offset: a.inOffset, total: a.inTotal, half: a.inHalf === 1 };
   if (a.dyOffset >= 0)
     loads.dyBn = {
       offset: a.dyOffset,
       total: a.dyTotal,
       count: a.dyCount,
       maskFromParams: a.dyMask === 1,
+      half: a.dyHalf === 1,
     };
   return loads;
 }
@@ -175,13 +187,14 @@ export function filterGradTiled(
   if (!tiledFilterGradAvailable()) throw new Error('filterGradTiled needs the webgpu backend');
   // Registered with tfjs (once) so tf.profile and memory tracking see it.
   registerWebGpuKernel(FILTER_GRAD, filterGradKernel);
-  const geometry = convGeometry(x.shape, filterShape, stride, pad);
-  const bwd = isBnBackward(dy) ? dy : null;
-  checkShapes(geometry, x.shape, bwd ? bwd.dz.shape : (dy as tf.Tensor4D).shape, filterShape);
-  if (bwd && bwd.z.shape.join() !== bwd.dz.shape.join())
-    throw new Error('filterGradTiled: the BN layer input z and dy differ in shape');
-  const plan = planFilterGrad(geometry, opts);
   const inBn = opts.inputBn;
+  // x may be a BN layer's z stored as f16 pairs (half-act.ts): the geometry is its logical one.
+  const xShape = inBn ? logicalShape(x.shape, inBn.slot.channels) : x.shape;
+  const geometry = convGeometry(xShape, filterShape, stride, pad);
+  const bwd = isBnBackward(dy) ? dy : null;
+  checkShapes(geometry, xShape, bwd ? bwd.dz.shape : (dy as tf.Tensor4D).shape, filterShape);
+  const dyHalf = bwd && halfZ(bwd) ? 1 : 0;
+  const plan = planFilterGrad(geometry, opts);
   if (inBn && bwd && (inBn.stats !== bwd.stats || inBn.params !== bwd.params))
     throw new Error('filterGradTiled: both loads must read the same stats and params tensors');
   const attrs: Attrs = {
@@ -189,6 +202,8 @@ export function filterGradTiled(
     ...plan,
     inOffset: inBn?.slot.offset ?? -1,
     inTotal: inBn?.slot.total ?? 0,
+    inHalf: inBn && isHalf(x.shape, inBn.slot.channels) ? 1 : 0,
+    dyHalf,
     dyOffset: bwd?.slot.offset ?? -1,
     dyTotal: bwd?.slot.total ?? 0,
     dyCount: bwd ? perChannel(bwd) : 0,

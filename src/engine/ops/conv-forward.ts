@@ -19,6 +19,7 @@ import {
   inputBnWgsl,
   type InputBn,
 } from './input-bn';
+import { halfHelpers, isHalf, logicalShape, readAct } from './half-act';
 import { ImplicitGemmProgram } from './implicit-gemm';
 import { chooseImpl, registerWebGpuKernel, type ImplOption } from './kernels';
 
@@ -34,6 +35,19 @@ const KERNEL_PLAIN = 'ScConv';
 export interface ApplyOnLoad {
   residual: boolean;
 }
+
+/** Which of the conv's input and output are f16 pairs (ops/half-act.ts). */
+export interface HalfIo {
+  /** The input is a BN layer's z stored as pairs (only with BN on the load). */
+  input: boolean;
+  output: boolean;
+}
+
+const NO_HALF: HalfIo = { input: false, output: false };
+
+/** The key suffix of a conv's f16 storage: empty for f32, so those keys stay as they were. */
+const halfKey = (h: HalfIo) =>
+  h.input || h.output ? `_h${h.input ? 1 : 0}${h.output ? 1 : 0}` : '';
 
 /** The geometry each plain forward conv program was made for (fuse-apply.ts rebuilds it). */
 const geometries = new WeakMap<ImplicitGemmProgram, ConvGeometry>();
@@ -62,12 +76,14 @@ export function convProgram(
   g: ConvGeometry,
   bn: boolean,
   apply?: ApplyOnLoad,
+  half: HalfIo = NO_HALF,
 ): ImplicitGemmProgram {
   const k = g.batch * g.outHeight * g.outWidth;
   const m = g.filterHeight * g.filterWidth * g.inChannels;
   const co = g.outChannels;
   const src = `((n * ${g.inHeight} + iy) * ${g.inWidth} + ix) * ${g.inChannels} + ci`;
-  const x = `x[${src}]`;
+  if (half.input && !bn && !apply) throw new Error('convProgram: a half input needs BN on load');
+  const x = readAct('x', half.input, src, 'ci');
   const prologue = bn || apply ? inputBnWgsl(g.inChannels) : null;
   const centre = centreTap(g);
   if (apply && centre === null) throw new Error('convProgram: ApplyOnLoad needs a centre tap');
@@ -89,15 +105,16 @@ export function convProgram(
     ? ['x', 'W', ...INPUT_BN_VARIABLES, ...(apply.residual ? ['R'] : []), 'aOut']
     : ['x', 'W', ...(bn ? INPUT_BN_VARIABLES : [])];
   const program = new ImplicitGemmProgram({
-    shaderKey: `${variant}_${GEOMETRY_KEYS.map((name) => g[name]).join('_')}`,
+    shaderKey: `${variant}_${GEOMETRY_KEYS.map((name) => g[name]).join('_')}${halfKey(half)}`,
     variableNames: variables,
     ...(apply ? { writes: ['aOut'] } : {}),
     ...(bn || apply ? { uniforms: INPUT_BN_UNIFORMS } : {}),
-    outputShape: [g.batch, g.outHeight, g.outWidth, co],
+    outputShape: [g.batch, g.outHeight, g.outWidth, half.output ? co / 2 : co],
+    ...(half.output ? { packOutput: true } : {}),
     K: k,
     N: co,
     M: m,
-    helpers: prologue?.helpers ?? '',
+    helpers: (prologue?.helpers ?? '') + halfHelpers(half.input, 'x', g.inChannels),
     ...(prologue ? { setup: prologue.setup } : {}),
     rowSetup: `
         let ox = ak % ${g.outWidth};
@@ -119,21 +136,37 @@ export function convProgram(
   return program;
 }
 
+/** Kernel attributes: the geometry, and 1 where input or output is f16 pairs. */
+type Attrs = ConvGeometry & { halfIn: number; halfOut: number };
+const halfOf = (a: Attrs): HalfIo => ({ input: a.halfIn === 1, output: a.halfOut === 1 });
+
 /** `ScConvBnInput`: attributes are the geometry; inputs x (z), W, the BN stats and params. */
 const kernelBn: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const a = attrs as unknown as ConvGeometry & { bnOffset: number; bnTotal: number };
+  const a = attrs as unknown as Attrs & { bnOffset: number; bnTotal: number };
   const list = ['x', 'W', ...INPUT_BN_VARIABLES].map((n) => inputs[n] as tf.TensorInfo);
   const uniforms = inputBnUniforms({ offset: a.bnOffset, total: a.bnTotal });
-  const program = convProgram(a, true);
+  const program = convProgram(a, true, undefined, halfOf(a));
   return (backend as unknown as WebGPUBackend).runWebGPUProgram(program, list, 'float32', uniforms);
 };
 
 /** `ScConv`: the same implicit GEMM on x itself. */
 const kernelPlain: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const list = [inputs['x'], inputs['W']] as tf.TensorInfo[];
-  const program = convProgram(attrs as unknown as ConvGeometry, false);
+  const a = attrs as unknown as Attrs;
+  const program = convProgram(a, false, undefined, halfOf(a));
   return (backend as unknown as WebGPUBackend).runWebGPUProgram(program, list, 'float32');
 };
+
+/** Where the conv may store its output as f16 pairs (webgpu only: ops/half-act.ts). */
+export interface HalfOption {
+  halfOutput?: boolean;
+}
+
+function wantsHalf(opt: ImplOption & HalfOption, what: string): number {
+  if (!opt.halfOutput) return 0;
+  if (chooseImpl(opt) === 'tf-ops') throw new Error(`${what}: f16 storage needs webgpu`);
+  return 1;
+}
 
 /**
  * conv2d(x, filter) with symmetric explicit padding `pad` (PyTorch's `padding=pad`): the
@@ -144,8 +177,9 @@ export function convForward(
   filter: tf.Tensor,
   stride: number,
   pad: number,
-  opt?: ImplOption,
+  opt: ImplOption & HalfOption = {},
 ): tf.Tensor4D {
+  const halfOut = wantsHalf(opt, 'convForward');
   if (chooseImpl(opt) === 'tf-ops') {
     const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1 };
     return tf.engine().runKernel('Conv2D', { x, filter }, attrs) as tf.Tensor4D;
@@ -157,9 +191,10 @@ export function convForward(
       `convForward: x ${x.shape.join('×')} and filter ${filter.shape.join('×')} do not fit`,
     );
   const inputs = { x, W: filter };
+  const attrs: Attrs = { ...g, halfIn: 0, halfOut };
   return tf
     .engine()
-    .runKernel(KERNEL_PLAIN, inputs, g as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    .runKernel(KERNEL_PLAIN, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
 /**
@@ -172,9 +207,10 @@ export function convBnInput(
   stride: number,
   pad: number,
   bn: InputBn,
-  opt?: ImplOption,
+  opt: ImplOption & HalfOption = {},
 ): tf.Tensor4D {
   const shape = filter.shape as [number, number, number, number];
+  const halfOut = wantsHalf(opt, 'convBnInput');
   if (chooseImpl(opt) === 'tf-ops') {
     return tf.tidy(() => {
       const { stats, params, slot } = bn;
@@ -185,10 +221,12 @@ export function convBnInput(
     });
   }
   registerWebGpuKernel(KERNEL_BN, kernelBn);
-  const g = convGeometry(z.shape, shape, stride, [pad, pad]);
-  if (shape[2] !== z.shape[3] || bn.slot.channels !== z.shape[3])
+  const zShape = logicalShape(z.shape, bn.slot.channels);
+  const g = convGeometry(zShape, shape, stride, [pad, pad]);
+  if (shape[2] !== zShape[3])
     throw new Error(`convBnInput: z ${z.shape.join('×')} and filter ${shape.join('×')} do not fit`);
-  const attrs = { ...g, bnOffset: bn.slot.offset, bnTotal: bn.slot.total };
+  const halfIn = isHalf(z.shape, bn.slot.channels) ? 1 : 0;
+  const attrs = { ...g, halfIn, halfOut, bnOffset: bn.slot.offset, bnTotal: bn.slot.total };
   const inputs = { x: z, W: filter, bnS: bn.stats, bnG: bn.params };
   return tf
     .engine()

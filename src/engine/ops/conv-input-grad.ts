@@ -18,6 +18,7 @@ import {
   bnBackwardWgsl,
   bnBackwardInputs,
   bnBackwardUniforms,
+  halfZ,
   materialise,
   perChannel,
   type BnBackward,
@@ -35,6 +36,8 @@ interface Attrs extends ConvGeometry {
   bnTotal: number;
   bnCount: number;
   maskFromParams: number;
+  /** 1 where the layer's z is stored as f16 pairs (half-act.ts). */
+  halfZ: number;
   /** With a residual epilogue: the shortcut's stride and pad, and dSum's [h, w, c] (else 0). */
   resStride: number;
   resPad: number;
@@ -50,12 +53,12 @@ function program(a: Attrs): ImplicitGemmProgram {
   const m = a.filterHeight * kw * co;
   // Divisibility by the stride only needs testing when it is not 1.
   const divides = (v: string, s: number) => (s === 1 ? 'true' : `${v} % ${s} == 0`);
-  const prologue = bnBackwardWgsl(co, a.bnCount, a.maskFromParams === 1);
+  const prologue = bnBackwardWgsl(co, a.bnCount, a.maskFromParams === 1, a.halfZ === 1);
   const residual = a.resStride > 0;
   const shortcut = { stride: a.resStride, pad: a.resPad };
   const res = residual ? `_${a.resStride}_${a.resPad}_${a.resShape.join('_')}` : '';
   return new ImplicitGemmProgram({
-    shaderKey: `${KERNEL}_${GEOMETRY_KEYS.map((name) => a[name]).join('_')}_${a.bnCount}_${a.maskFromParams}${res}`,
+    shaderKey: `${KERNEL}_${GEOMETRY_KEYS.map((name) => a[name]).join('_')}_${a.bnCount}_${a.maskFromParams}${res}${a.halfZ ? '_half' : ''}`,
     variableNames: ['W', ...BN_BACKWARD_VARIABLES, ...(residual ? ['DZ', 'Y'] : [])],
     uniforms: BN_BACKWARD_UNIFORMS,
     outputShape: [a.batch, a.inHeight, a.inWidth, ci],
@@ -132,7 +135,8 @@ export function convInputGradBn(
   registerWebGpuKernel(KERNEL, kernel);
   const g = convGeometry(inputShape, filter.shape, stride, [pad, pad]);
   const want = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-  if (bn.dz.shape.join() !== want.join() || bn.z.shape.join() !== want.join())
+  const half = halfZ(bn) ? 1 : 0;
+  if (bn.dz.shape.join() !== want.join())
     throw new Error(`convInputGradBn: dy ${bn.dz.shape.join('×')} is not ${want.join('×')}`);
   const attrs: Attrs = {
     ...g,
@@ -140,6 +144,7 @@ export function convInputGradBn(
     bnTotal: bn.slot.total,
     bnCount: perChannel(bn),
     maskFromParams: bn.maskFromParams ? 1 : 0,
+    halfZ: half,
     resStride: residual?.shortcut.stride ?? 0,
     resPad: residual?.shortcut.pad ?? 0,
     resShape: residual ? residual.dSum.shape.slice(1) : [],

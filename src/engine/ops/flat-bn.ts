@@ -14,15 +14,11 @@
  * reshape kernels; option-A shortcuts (ops/shortcut.ts) are folded into `bnApply`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pick, runProgram, type ImplOption, type Implementations, type Program } from './kernels';
+import { perChannelMain, withSlot, zOf } from './flat-bn-wgsl';
+import { logicalShape } from './half-act';
+import { pick, runProgram, type ImplOption, type Implementations } from './kernels';
 import { shortcutAddWgsl, shortcutOps, type Shortcut } from './shortcut';
-import {
-  perElementMain,
-  perElementProgram,
-  REDUCE,
-  REDUCE_THREADS as WG,
-  reductionProgram,
-} from './wgsl';
+import { perElementMain, perElementProgram, REDUCE_THREADS as WG, reductionProgram } from './wgsl';
 
 export const FLAT_BN_EPS = 1e-5;
 
@@ -31,41 +27,6 @@ export interface BnSlot {
   offset: number;
   channels: number;
   total: number;
-}
-
-/**
- * Layer offsets go in as uniforms (o: the slot's offset, tot: T, mAt / vAt: where mean and
- * variance are read), so layers of one stage share a compiled pipeline.
- */
-function withSlot(p: Program, slot: BnSlot, at?: { meanAt: number; varAt: number }): Program {
-  const { offset, total } = slot;
-  p.uniforms = 'o : i32, tot : i32, mAt : i32, vAt : i32,';
-  p.uniformData = [offset, total, at?.meanAt ?? offset, at?.varAt ?? total + offset];
-  return p;
-}
-
-/**
- * A kernel of one workgroup per channel `ch` of layer `slot` (thread `t`) writing a chain: it
- * first copies the other layers' entries from input P (workgroup c takes every C-th block), and
- * rows 2–5 of a [6, T] output from the stats S and the params G.
- */
-function perChannelMain(slot: BnSlot, body: string, withStats = false): string {
-  const c = slot.channels;
-  const stats = withStats
-    ? `if (j >= 4 * uniforms.tot) { result[j] = G[j - 4 * uniforms.tot]; }
-       else if (j >= 2 * uniforms.tot) { result[j] = S[j - 2 * uniforms.tot]; } else `
-    : '';
-  return `
-      ${REDUCE}
-      fn main(index : i32) {
-        let t = i32(localId.x);
-        let ch = i32(workgroupId.x);
-        for (var j = i32(workgroupId.x) * ${WG} + t; j < uniforms.size; j = j + ${c * WG}) {
-          let k = j % uniforms.tot;
-          ${stats}if (k < uniforms.o || k >= uniforms.o + ${c}) { result[j] = P[j]; }
-        }
-        ${body}
-      }`;
 }
 
 function row(flat: tf.Tensor, r: number, slot: BnSlot): tf.Tensor1D {
@@ -156,17 +117,16 @@ interface BnOps {
 const BN: Implementations<BnOps> = {
   wgsl: {
     stats: (x, chain, slot) => {
-      const c = slot.channels;
-      const n = x.size / c;
+      const { c, n, half, read, helpers } = zOf(x, slot);
       const code = perChannelMain(
         slot,
         `
         var s = 0.0;
-        for (var r = t; r < ${n}; r = r + ${WG}) { s = s + X[r * ${c} + ch]; }
+        for (var r = t; r < ${n}; r = r + ${WG}) { s = s + ${read(`r * ${c} + ch`, 'ch')}; }
         let mean = reduce2(t, s, 0.0).x / f32(${n});
         var q = 0.0;
         for (var r = t; r < ${n}; r = r + ${WG}) {
-          let d = X[r * ${c} + ch] - mean;
+          let d = ${read(`r * ${c} + ch`, 'ch')} - mean;
           q = q + d * d;
         }
         let v = reduce2(t, q, 0.0).x / f32(${n});
@@ -174,12 +134,15 @@ const BN: Implementations<BnOps> = {
           result[uniforms.o + ch] = mean;
           result[uniforms.tot + uniforms.o + ch] = v;
         }`,
+        helpers,
       );
-      const p = reductionProgram(`ScBnStats_${n}_${c}`, ['X', 'P'], [2, slot.total], code, c);
+      const key = `ScBnStats_${n}_${c}${half ? '_half' : ''}`;
+      const p = reductionProgram(key, ['X', 'P'], [2, slot.total], code, c);
       return runProgram(withSlot(p, slot), [x, chain]) as tf.Tensor2D;
     },
     apply: ({ x, mean, variance, stat, params, slot, relu, residual }) => {
-      const [, hh, ww, c] = x.shape;
+      const [, hh, ww] = x.shape;
+      const { c, half, read, helpers } = zOf(x, slot);
       const names = ['X', 'M', 'V', 'G'];
       const inputs: tf.Tensor[] = [x, mean, variance, params];
       let res = '';
@@ -192,27 +155,28 @@ const BN: Implementations<BnOps> = {
         key = `${sc.stride}_${sc.pad}_${hi}_${wi}_${ci}`;
         res = shortcutAddWgsl(sc, h.shape, { hh, ww, c });
       }
-      const code = perElementMain(
-        'index',
-        `
+      const code =
+        helpers +
+        perElementMain(
+          'index',
+          `
           let ch = index % ${c};
-          let xhat = (X[index] - M[uniforms.mAt + ch]) * inverseSqrt(V[uniforms.vAt + ch] + ${FLAT_BN_EPS});
+          let xhat = (${read('index', 'ch')} - M[uniforms.mAt + ch]) * inverseSqrt(V[uniforms.vAt + ch] + ${FLAT_BN_EPS});
           var y = G[uniforms.o + ch] * xhat + G[uniforms.tot + uniforms.o + ch];
           ${res}
           ${relu ? 'y = max(y, 0.0);' : ''}
           setOutputAtIndex(index, y);`,
-      );
+        );
       const p = perElementProgram(
-        `ScBnApply_${c}_${hh}_${ww}_${key}_${relu}`,
+        `ScBnApply_${c}_${hh}_${ww}_${key}_${relu}${half ? '_half' : ''}`,
         names,
-        x.shape,
+        logicalShape(x.shape, c),
         code,
       );
       return runProgram(withSlot(p, slot, stat), inputs) as tf.Tensor4D;
     },
     sums: ({ dz, mask, x, stats, slot }, params, chain) => {
-      const c = slot.channels;
-      const n = x.size / c;
+      const { c, n, half, read, helpers } = zOf(x, slot);
       const code = perChannelMain(
         slot,
         `
@@ -222,8 +186,9 @@ const BN: Implementations<BnOps> = {
         var sd = 0.0;
         for (var r = t; r < ${n}; r = r + ${WG}) {
           let i = r * ${c} + ch;
-          let dy = ${DY(mask, '((X[i] - mean) * rstd)')};
-          sdx = sdx + dy * (X[i] - mean) * rstd;
+          let xi = ${read('i', 'ch')};
+          let dy = ${DY(mask, '((xi - mean) * rstd)')};
+          sdx = sdx + dy * (xi - mean) * rstd;
           sd = sd + dy;
         }
         let tot = reduce2(t, sdx, sd);
@@ -231,34 +196,37 @@ const BN: Implementations<BnOps> = {
           result[uniforms.o + ch] = tot.x;
           result[uniforms.tot + uniforms.o + ch] = tot.y;
         }`,
+        helpers,
         true,
       );
       // The mask's γ, β are the G this kernel copies.
       const names = ['DZ', 'G', 'X', 'S', 'P'];
       const inputs = [dz, params, x, stats, chain];
-      const key = `ScBnSums_${n}_${c}_${mask !== null}`;
+      const key = `ScBnSums_${n}_${c}_${mask !== null}${half ? '_half' : ''}`;
       const p = reductionProgram(key, names, [6, slot.total], code, c);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor2D;
     },
     dx: ({ dz, mask, x, stats, slot }, params, grads) => {
-      const c = slot.channels;
-      const invN = c / x.size;
-      const code = perElementMain(
-        'i',
-        `
+      const { c, n, half, read, helpers } = zOf(x, slot);
+      const invN = 1 / n;
+      const code =
+        helpers +
+        perElementMain(
+          'i',
+          `
           let ch = i % ${c};
           let rstd = inverseSqrt(S[uniforms.tot + uniforms.o + ch] + ${FLAT_BN_EPS});
-          let xhat = (X[i] - S[uniforms.o + ch]) * rstd;
+          let xhat = (${read('i', 'ch')} - S[uniforms.o + ch]) * rstd;
           let dy = ${DY(mask, 'xhat')};
           let mdy = D[uniforms.tot + uniforms.o + ch] * ${invN};
           let mdyx = D[uniforms.o + ch] * ${invN};
           setOutputAtIndex(i, G[uniforms.o + ch] * rstd * (dy - mdy - xhat * mdyx));`,
-      );
+        );
       // The mask's γ, β are the G this kernel binds anyway.
       const names = ['DZ', 'X', 'S', 'G', 'D'];
       const inputs = [dz, x, stats, params, grads];
-      const key = `ScBnDxFlat_${c}_${x.size}_${mask !== null}`;
-      const p = perElementProgram(key, names, x.shape, code);
+      const key = `ScBnDxFlat_${c}_${x.size}_${mask !== null}${half ? '_half' : ''}`;
+      const p = perElementProgram(key, names, logicalShape(x.shape, c), code);
       return runProgram(withSlot(p, slot), inputs) as tf.Tensor4D;
     },
     runningUpdate: ({ running, chain, rowIndex, momentum, factor }) => {

@@ -11,6 +11,7 @@
  * writes its partial result at z·K·N; the slices are added by their consumer.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { halfReadWgsl, readAct } from './half-act';
 
 const TILE_M = 64;
 const TILE_K = 16;
@@ -55,6 +56,12 @@ export interface GemmSpec {
   tileStats?: boolean;
   /** Also reduce a BN layer's backward sums over each tile (`TileSums`). */
   tileSums?: TileSums;
+  /**
+   * Store the output as f16 pairs (ops/half-act.ts): `outputShape`'s last dimension is N/2, and
+   * the registers are rounded to f16 first, so tile statistics describe the values stored.
+   * Needs the tile to span every column (N = TN) and no epilogue or split.
+   */
+  packOutput?: boolean;
 }
 
 /**
@@ -74,6 +81,8 @@ export interface TileSums {
   eps: number;
   /** Whether dy is the value masked by γ·x̂ + β > 0 (else the stored value itself). */
   mask: boolean;
+  /** Whether z is stored as f16 pairs (ops/half-act.ts). */
+  half?: boolean;
 }
 
 /** Output columns per workgroup for N columns (16 and 32 channels are common in CIFAR ResNets). */
@@ -109,6 +118,8 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     this.dispatch = [Math.ceil(spec.N / this.tileN), Math.ceil(spec.K / TILE_M), splits];
     this.shaderKey = `${spec.shaderKey}_${this.tileN}`;
     this.flops = spec.flops;
+    if (spec.packOutput && (this.tileN !== spec.N || spec.epilogue || splits > 1))
+      throw new Error(`ImplicitGemmProgram: cannot pack ${spec.N} columns as f16 pairs`);
   }
 
   /**
@@ -129,10 +140,15 @@ export class ImplicitGemmProgram implements WebGPUProgram {
     if ((this.spec.split?.splits ?? 1) > 1) return null;
     return new ImplicitGemmProgram({
       ...this.spec,
-      shaderKey: `${this.spec.shaderKey}_tileSums_${t.offset}_${t.total}_${t.mask}`,
+      shaderKey: `${this.spec.shaderKey}_tileSums_${t.offset}_${t.total}_${t.mask}${t.half ? '_half' : ''}`,
       variableNames: [...this.spec.variableNames, t.x],
       tileSums: t,
     });
+  }
+
+  /** Whether the output is stored as f16 pairs (`GemmSpec.packOutput`). */
+  get packsOutput(): boolean {
+    return this.spec.packOutput === true;
   }
 
   /** Variables the loads write as well as read. */
@@ -180,6 +196,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
       var<workgroup> As : array<f32, ${TILE_K * TILE_M}>;
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
       ${s.helpers}
+      ${s.tileSums?.half ? halfReadWgsl(s.tileSums.x, s.N) : ''}
 
       ${
         // With tile sums, store returns the value stored (after the epilogue): the sums' dy.
@@ -253,8 +270,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
           workgroupBarrier();
         }
 
-        let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
-        ${each((i, j) => `${s.tileSums ? `c${i}_${j} = ` : ''}store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}
+        ${s.packOutput ? packedStores(wy, wx, each) : plainStores(s, wy, wx, each)}
         ${s.tileStats ? tileStatsWgsl(wy, wx, each) : ''}
         ${s.tileSums ? tileSumsWgsl(s.tileSums, wy, wx, each) : ''}
       }`;
@@ -263,6 +279,30 @@ export class ImplicitGemmProgram implements WebGPUProgram {
 
 type Each = (f: (i: number, j: number) => string) => string;
 const LANES = [...Array(PER_THREAD).keys()];
+
+/** WGSL storing every register through `store` (with tile sums, keeping the value stored). */
+function plainStores(s: GemmSpec, wy: number, wx: number, each: Each): string {
+  return `let base = i32(workgroupId.z) * GEMM_K * GEMM_N;
+        ${each((i, j) => `${s.tileSums ? `c${i}_${j} = ` : ''}store(base, k0 + ty + ${i * wy}, n0 + tx + ${j * wx}, c${i}_${j});`)}`;
+}
+
+/**
+ * WGSL storing the registers as f16 pairs (ops/half-act.ts): with N = TN the thread's columns
+ * tx + j·wx and tx + (j + 2)·wx are channels w and w + N/2 of word w = tx + j·wx. Each register
+ * is rounded to f16 first, so the tile statistics that follow see the stored values.
+ */
+function packedStores(wy: number, wx: number, each: Each): string {
+  const pairs = LANES.flatMap((i) =>
+    [0, 1].map(
+      (j) => `if (k0 + ty + ${i * wy} < GEMM_K) {
+          result[(k0 + ty + ${i * wy}) * ${`(GEMM_N / 2)`} + tx + ${j * wx}] =
+            bitcast<f32>(pack2x16float(vec2<f32>(c${i}_${j}, c${i}_${j + 2})));
+        }`,
+    ),
+  );
+  return `${each((i, j) => `c${i}_${j} = quantizeToF16(c${i}_${j});`)}
+        ${pairs.join('\n        ')}`;
+}
 
 /**
  * WGSL adding each thread's per-column registers `name`0..3 over the tile's rows into `name`All
@@ -326,7 +366,7 @@ function tileSumsWgsl(t: TileSums, wy: number, wx: number, each: Each) {
         ).join('')}
         ${each(
           (i, j) => `if (${rowValid(i, wy)} && n0 + tx + ${j * wx} < GEMM_N) {
-          let xh = (${t.x}[(k0 + ty + ${i * wy}) * GEMM_N + n0 + tx + ${j * wx}] - mu${j}) * rs${j};
+          let xh = (${readAct(t.x, t.half === true, `(k0 + ty + ${i * wy}) * GEMM_N + n0 + tx + ${j * wx}`, `n0 + tx + ${j * wx}`)} - mu${j}) * rs${j};
           let dy = ${t.mask ? `select(0.0, c${i}_${j}, ga${j} * xh + be${j} > 0.0)` : `c${i}_${j}`};
           dx${j} = dx${j} + dy * xh;
           d${j} = d${j} + dy;

@@ -31,6 +31,8 @@ interface Apply {
   h: GPUBuffer | null;
   offset: number;
   total: number;
+  /** z is stored as f16 pairs (ops/half-act.ts). */
+  half: boolean;
 }
 
 /**
@@ -40,9 +42,9 @@ interface Apply {
  */
 function applyOf(d: PlanDispatch | undefined): Apply | null {
   // tfjs appends the workgroup size and more to the program's key.
-  const key = /^ScBnApply_(\d+)_(\d+)_(\d+)_(none|[\d_]+?)_true_/.exec(d?.key ?? '');
+  const key = /^ScBnApply_(\d+)_(\d+)_(\d+)_(none|[\d_]+?)_true(_half)?_/.exec(d?.key ?? '');
   if (!d || !key) return null;
-  const [, c, hh, ww, shortcut] = key;
+  const [, c, hh, ww, shortcut, half] = key;
   const residual = shortcut !== 'none';
   if (residual && shortcut !== `1_0_${hh}_${ww}_${c}`) return null;
   const [out, z, mean, variance, params, h] = d.buffers;
@@ -50,7 +52,8 @@ function applyOf(d: PlanDispatch | undefined): Apply | null {
   const [offset, total, meanAt, varAt] = recordedInts(d);
   if (offset === undefined || total === undefined) return null;
   if (meanAt !== offset || varAt !== total + offset) return null;
-  return { out: out!, z: z!, stats: mean!, params: params!, h: h ?? null, offset, total };
+  const apply = { out: out!, z: z!, stats: mean!, params: params!, h: h ?? null, offset, total };
+  return { ...apply, half: half !== undefined };
 }
 
 /**
@@ -80,7 +83,8 @@ export function fuseApply(
       out.push(dispatches[k]!);
       continue;
     }
-    const program = convProgram(g, false, { residual: a.h !== null });
+    const half = { input: a.half, output: conv.program.packsOutput };
+    const program = convProgram(g, false, { residual: a.h !== null }, half);
     const [result, , filter] = conv.buffers as [GPUBuffer, GPUBuffer, GPUBuffer];
     const buffers = [result, a.z, filter, a.stats, a.params, ...(a.h ? [a.h] : []), a.out];
     const side: Side = {

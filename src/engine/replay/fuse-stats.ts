@@ -86,7 +86,8 @@ function matchAt(dispatches: PlanDispatch[], k: number): Match | null {
     stats.key.startsWith(`ScBnStats_${program.rows}_${program.columns}_`) &&
     stats.buffers.length === 3 &&
     x === conv.buffers[0] &&
-    x!.size === program.rows * program.columns * 4 &&
+    // z's bytes: 4 per value, or 2 where it is stored as f16 pairs (ops/half-act.ts).
+    x!.size === program.rows * program.columns * (program.packsOutput ? 2 : 4) &&
     slot !== null &&
     chainOut!.size === 2 * slot[1] * 4;
   return fits && block && slot ? { conv, program, block, stats, slot } : null;

@@ -112,6 +112,8 @@ export function sumsFusion(
   if (mask ? sums.x !== f.buffers[1] : !residual || !dispatches[at]!.key.startsWith(`${kind}false`))
     return null;
   const z = sums.x;
+  // ScBnSums's key ends in _half where z is stored as f16 pairs (ops/half-act.ts).
+  const half = dispatches[at]!.key.startsWith(`${kind}${mask}_half`);
   for (let m = k + 2; m < at; m++) {
     if (dispatches[m]!.buffers.some((b) => b === dx || b === z)) return null;
   }
@@ -133,6 +135,7 @@ export function sumsFusion(
     total,
     eps: FLAT_BN_EPS,
     mask,
+    half,
   });
   if (!program || p.variableNames[3] !== 'gD') return null;
   const partialBytes = sumsPartialBytes(p);
