@@ -11,7 +11,8 @@ import { bnLayer, seeded } from '../testing/conv64.node.js';
 import { useBackend } from '../testing/backend.node.js';
 import { convBnInput, convForward } from './conv-forward';
 import { bnApply, bnStats, bnSums } from './flat-bn';
-import { f16ToNumber, isHalf, roundToF16, unpackHalf } from './half-act';
+import { f16ToNumber, roundToF16, unpackHalf } from '../testing/half.node.js';
+import { isHalf } from './half-act';
 
 describe('f16 rounding and decoding', () => {
   it('rounds to nearest, ties to even, with subnormals and overflow', () => {

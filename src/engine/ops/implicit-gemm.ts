@@ -11,7 +11,7 @@
  * writes its partial result at z·K·N; the slices are added by their consumer.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { halfReadWgsl, readAct } from './half-act';
+import { halfHelpers, readAct } from './half-act';
 
 const TILE_M = 64;
 const TILE_K = 16;
@@ -196,7 +196,7 @@ export class ImplicitGemmProgram implements WebGPUProgram {
       var<workgroup> As : array<f32, ${TILE_K * TILE_M}>;
       var<workgroup> Bs : array<f32, ${TILE_K * tn}>;
       ${s.helpers}
-      ${s.tileSums?.half ? halfReadWgsl(s.tileSums.x, s.N) : ''}
+      ${s.tileSums ? halfHelpers(s.tileSums.half === true, s.tileSums.x, s.N) : ''}
 
       ${
         // With tile sums, store returns the value stored (after the epilogue): the sums' dy.
